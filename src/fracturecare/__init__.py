@@ -1,0 +1,3 @@
+"""fracturecare: integrated stress-fracture care for clinics."""
+
+__version__ = "0.1.0"

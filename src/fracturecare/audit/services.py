@@ -1,0 +1,42 @@
+"""Writing audit events. Services call `audit_record` for every health-data read or write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fracturecare.audit.models import AuditEvent
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor=None,
+    action: str,
+    patient=None,
+    obj: Any = None,
+    data: dict | None = None,
+    request=None,
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one audit event.
+
+    `action` is a namespaced code (`patient.viewed`, `plan.signed`, `booking.created`).
+    `data` must hold identifiers and field names, never clinical free text.
+    """
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=actor_label or (actor.get_username() if actor else "anonymous"),
+        action=action,
+        patient=patient,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(getattr(obj, "pk", "") or "") if obj is not None else "",
+        ip_address=_client_ip(request),
+        data=data or {},
+    )

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from fracturecare.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("accounts/", include("fracturecare.accounts.urls")),
+    path("clinic/", include("fracturecare.patients.urls")),
+    path("clinic/", include("fracturecare.evaluations.urls")),
+    path("clinic/", include("fracturecare.planning.urls")),
+    path("clinic/", include("fracturecare.charting.urls")),
+    path("clinic/", include("fracturecare.outcomes.urls")),
+    path("clinic/", include("fracturecare.handouts.urls")),
+    path("", include("fracturecare.scheduling.urls")),
+    path("", include("fracturecare.public.urls")),
+]
