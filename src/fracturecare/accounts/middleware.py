@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 
 _LAST_SEEN = "last_seen"
+# Set on the fresh session after an idle logout; the login page reads it once.
+IDLE_FLAG = "idle_logged_out"
 
 
 class IdleLogoutMiddleware:
@@ -26,7 +28,7 @@ class IdleLogoutMiddleware:
             last = request.session.get(_LAST_SEEN)
             if last is not None and now - int(last) > settings.IDLE_LOGOUT_SECONDS:
                 logout(request)
-                request.session["idle_logged_out"] = True
+                request.session[IDLE_FLAG] = True
             else:
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)

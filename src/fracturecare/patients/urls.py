@@ -1,2 +1,12 @@
+from django.urls import path
+
+from fracturecare.patients import views
+
 app_name = "patients"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("patients/", views.patient_list, name="list"),
+    path("patients/new/", views.patient_create, name="create"),
+    path("patients/<int:patient_id>/", views.patient_detail, name="detail"),
+    path("patients/<int:patient_id>/edit/", views.patient_edit, name="edit"),
+]

@@ -1,0 +1,63 @@
+"""Creating and changing patient records. Every write is audited."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from fracturecare.audit.services import audit_record
+from fracturecare.patients.models import Patient
+
+EDITABLE_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "email", "phone")
+
+
+def normalize_phone(raw: str) -> str:
+    """Keep digits and a leading '+', so '(555) 010-0199' and '555.010.0199' search alike."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    digits = re.sub(r"\D", "", raw)
+    return ("+" if raw.startswith("+") else "") + digits
+
+
+def _clean_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not patient fields: {sorted(unknown)}")
+    cleaned = dict(fields)
+    for name in ("first_name", "last_name", "email"):
+        if name in cleaned and cleaned[name] is not None:
+            cleaned[name] = cleaned[name].strip()
+    if "phone" in cleaned:
+        cleaned["phone"] = normalize_phone(cleaned["phone"])
+    return cleaned
+
+
+@transaction.atomic
+def patient_create(*, actor, request=None, **fields) -> Patient:
+    """Register a patient; `fields` are the demographic fields in EDITABLE_FIELDS."""
+    patient = Patient(**_clean_fields(fields))
+    patient.full_clean()
+    patient.save()
+    audit_record(actor=actor, action="patient.created", patient=patient, obj=patient, request=request)
+    return patient
+
+
+@transaction.atomic
+def patient_update(*, actor, patient: Patient, request=None, **fields) -> Patient:
+    """Change demographic fields; the audit event names the fields that changed."""
+    changed = []
+    for name, value in _clean_fields(fields).items():
+        if getattr(patient, name) != value:
+            setattr(patient, name, value)
+            changed.append(name)
+    if not changed:
+        return patient
+    patient.full_clean()
+    patient.save()
+    audit_record(
+        actor=actor, action="patient.updated", patient=patient, obj=patient,
+        data={"fields": changed}, request=request,
+    )
+    return patient

@@ -1,0 +1,88 @@
+"""Patient list, registration and the patient page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.audit.services import audit_record
+from fracturecare.patients import selectors, services
+from fracturecare.patients.forms import PatientForm, PatientSearchForm
+from fracturecare.patients.models import Patient
+
+PAGE_SIZE = 25
+
+
+def _get_patient(patient_id: int) -> Patient:
+    try:
+        return selectors.patient_get(patient_id=patient_id)
+    except Patient.DoesNotExist:
+        raise Http404("No such patient") from None
+
+
+@role_required(*STAFF)
+def home(request):
+    """The workspace's front door: the patient list."""
+    return redirect("patients:list")
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET"])
+def patient_list(request):
+    form = PatientSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    paginator = Paginator(selectors.patient_list(query=query), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user, action="patient.list_viewed",
+        data={"searched": bool(query), "page": page.number, "shown": len(page.object_list)},
+        request=request,
+    )
+    return render(request, "patients/patient_list.html", {"form": form, "page": page, "query": query})
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def patient_create(request):
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient = services.patient_create(actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, f"{patient.full_name} is registered.")
+        return redirect("patients:detail", patient_id=patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": None})
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def patient_edit(request, patient_id: int):
+    patient = _get_patient(patient_id)
+    form = PatientForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        # The form filled `patient` in place; reload so the service sees the stored values.
+        services.patient_update(
+            actor=request.user, patient=_get_patient(patient_id), request=request, **form.cleaned_data
+        )
+        messages.success(request, "Patient details saved.")
+        return redirect("patients:detail", patient_id=patient_id)
+    if request.method == "GET":
+        audit_record(actor=request.user, action="patient.viewed", patient=patient, obj=patient,
+                     data={"form": "edit"}, request=request)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET"])
+def patient_detail(request, patient_id: int):
+    patient = _get_patient(patient_id)
+    timeline = selectors.patient_record(patient=patient, user=request.user, request=request)
+    return render(request, "patients/patient_detail.html", {
+        "patient": patient,
+        "age": selectors.patient_age(patient, on=timezone.localdate()),
+        "timeline": timeline,
+        "clinical": selectors.can_see_clinical(request.user),
+    })
