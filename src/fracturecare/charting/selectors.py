@@ -1,0 +1,58 @@
+"""Reading visit records. Views and other apps (the patient timeline) read through here."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from fracturecare.charting.models import AdverseEvent, Amendment, DryNeedlingTarget, NeedledPoint, Visit
+
+
+def _count_of(model):
+    # A correlated subquery per count keeps one row per visit (joins would multiply the rows).
+    counts = (
+        model.objects.filter(visit=OuterRef("pk"))
+        .order_by()
+        .values("visit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def visits_for_patient(patient) -> QuerySet[Visit]:
+    """A patient's visits, newest first, with counts for list pages (constant query count)."""
+    return (
+        Visit.objects.filter(patient=patient)
+        .select_related("clinician", "signed_by")
+        .annotate(
+            n_points=_count_of(NeedledPoint),
+            n_dry_needling=_count_of(DryNeedlingTarget),
+            n_adverse_events=_count_of(AdverseEvent),
+            n_amendments=_count_of(Amendment),
+        )
+        .order_by("-visit_date", "-id")
+    )
+
+
+def visit_detail(pk: int) -> Visit:
+    """One visit with everything its page shows, in a fixed number of queries."""
+    return (
+        Visit.objects.select_related("patient", "clinician", "signed_by")
+        .prefetch_related(
+            "points",
+            "dry_needling",
+            "electrode_pairs",
+            "adverse_events",
+            Prefetch("amendments", queryset=Amendment.objects.select_related("author")),
+        )
+        .get(pk=pk)
+    )
+
+
+def latest_visit(patient, *, exclude_pk: int | None = None) -> Visit | None:
+    """The patient's most recent visit (for prefilling the next one), with its rows."""
+    qs = Visit.objects.filter(patient=patient).prefetch_related("points", "dry_needling")
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("-visit_date", "-id").first()

@@ -1,0 +1,281 @@
+"""Writing visit records: create and edit drafts, sign (lock) and amend.
+
+Every function validates the whole record before writing, runs in one transaction and
+writes an audit event, so a rejected record leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from fracturecare.audit.services import audit_record
+from fracturecare.charting.models import (
+    AdverseEvent,
+    Amendment,
+    DryNeedlingTarget,
+    ElectrodePair,
+    NeedledPoint,
+    SignedRecordError,
+    Visit,
+)
+from fracturecare.charting.validation import (
+    Problem,
+    VisitRecord,
+    VisitRecordError,
+    muscle_problem,
+    point_code_problem,
+    record_problems,
+    sign_problems,
+)
+from fracturecare.charting.vocab import AE_SCHEME_ID
+
+VISIT_FIELDS = (
+    "visit_date",
+    "pain_nrs_before",
+    "pain_nrs_after",
+    "ea_waveform",
+    "ea_frequency_hz",
+    "ea_frequency_high_hz",
+    "ea_intensity",
+    "ea_intensity_ma",
+    "ea_duration_min",
+    "needles_in",
+    "needles_out",
+    "other_care",
+    "notes",
+    "prefilled_from",
+)
+_ROWS = (
+    ("points", NeedledPoint),
+    ("dry_needling", DryNeedlingTarget),
+    ("electrode_pairs", ElectrodePair),
+    ("adverse_events", AdverseEvent),
+)
+
+
+def _vocabulary_problems(record: VisitRecord) -> list[Problem]:
+    problems = []
+    for i, p in enumerate(record.points):
+        p["code"], message = point_code_problem(p.get("code", ""))
+        if message:
+            problems.append(Problem("points", i, "code", message))
+    for i, pair in enumerate(record.electrode_pairs):
+        for name in ("point_a", "point_b"):
+            pair[name], message = point_code_problem(pair.get(name, ""))
+            if message:
+                problems.append(Problem("electrode_pairs", i, name, message))
+    for i, t in enumerate(record.dry_needling):
+        message = muscle_problem(t.get("muscle", ""))
+        if message:
+            problems.append(Problem("dry_needling", i, "muscle", message))
+    return problems
+
+
+def _model_problems(instance, section: str, index: int | None, exclude: list[str]) -> list[Problem]:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        return [
+            Problem(section, index, name if name != "__all__" else "", message)
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def _build(visit: Visit, record: VisitRecord) -> tuple[list, list[Problem]]:
+    """Apply the record to `visit` in memory and make (unsaved) rows; collect every problem."""
+    for name in VISIT_FIELDS:
+        if name in record.fields:
+            value = record.fields[name]
+            setattr(visit, name, "" if value is None and name in ("ea_waveform", "ea_intensity") else value)
+    problems = _vocabulary_problems(record)
+    problems += _model_problems(visit, "visit", None, exclude=["patient", "clinician"])
+    rows = []
+    for section, model in _ROWS:
+        for index, data in enumerate(getattr(record, section)):
+            row = model(**data, position=index)
+            if model is AdverseEvent:
+                row.scheme = AE_SCHEME_ID
+            problems += _model_problems(row, section, index, exclude=["visit"])
+            rows.append(row)
+    if visit.visit_date and visit.visit_date > timezone.localdate():
+        problems.append(Problem("visit", None, "visit_date", "A visit cannot be charted for a future date."))
+    problems += record_problems(record)
+    return rows, problems
+
+
+def _save_rows(visit: Visit, rows: list) -> None:
+    for row in rows:
+        row.visit = visit
+        row.save()
+
+
+def _audit_fields(record: VisitRecord) -> dict:
+    return {section: len(getattr(record, section)) for section, _ in _ROWS}
+
+
+@transaction.atomic
+def visit_create(*, patient, clinician, record: VisitRecord, request=None) -> Visit:
+    """Chart a new visit as a draft. Raises VisitRecordError listing every problem."""
+    visit = Visit(patient=patient, clinician=clinician)
+    rows, problems = _build(visit, record)
+    if problems:
+        raise VisitRecordError(problems)
+    visit.save()
+    _save_rows(visit, rows)
+    audit_record(
+        actor=clinician,
+        action="visit.created",
+        patient=patient,
+        obj=visit,
+        data=_audit_fields(record),
+        request=request,
+    )
+    return visit
+
+
+def _lock_draft(visit: Visit, actor) -> Visit:
+    locked = Visit.objects.select_for_update().get(pk=visit.pk)
+    if locked.is_signed:
+        raise SignedRecordError("This visit is signed and can no longer be changed; add an amendment.")
+    if locked.clinician_id != actor.pk:
+        raise PermissionDenied("Only the clinician who charted this visit can edit or sign it.")
+    return locked
+
+
+@transaction.atomic
+def visit_update(*, visit: Visit, actor, record: VisitRecord, request=None) -> Visit:
+    """Replace a draft visit's fields and rows with `record`."""
+    visit = _lock_draft(visit, actor)
+    rows, problems = _build(visit, record)
+    if problems:
+        raise VisitRecordError(problems)
+    visit.save()
+    for _section, model in _ROWS:
+        model.objects.filter(visit=visit).delete()
+    _save_rows(visit, rows)
+    audit_record(
+        actor=actor,
+        action="visit.updated",
+        patient=visit.patient,
+        obj=visit,
+        data=_audit_fields(record),
+        request=request,
+    )
+    return visit
+
+
+def visit_snapshot(visit: Visit) -> dict:
+    """The signed content of a visit as plain data (what the signature's hash covers)."""
+
+    def rows(qs, fields):
+        return [{f: _plain(getattr(r, f)) for f in fields} for r in qs]
+
+    return {
+        "visit_id": visit.pk,
+        "patient_id": visit.patient_id,
+        "clinician_id": visit.clinician_id,
+        **{name: _plain(getattr(visit, name)) for name in VISIT_FIELDS},
+        "points": rows(
+            visit.points.all(),
+            [
+                "code",
+                "laterality",
+                "needle_diameter_mm",
+                "needle_length_mm",
+                "depth",
+                "depth_unit",
+                "retention_min",
+                "response",
+            ],
+        ),
+        "dry_needling": rows(
+            visit.dry_needling.all(),
+            [
+                "muscle",
+                "side",
+                "technique",
+                "response",
+                "needle_length_mm",
+                "depth_mm",
+            ],
+        ),
+        "electrode_pairs": rows(visit.electrode_pairs.all(), ["side", "point_a", "point_b"]),
+        "adverse_events": rows(
+            visit.adverse_events.all(),
+            [
+                "scheme",
+                "severity",
+                "event_type",
+                "required_treatment",
+                "description",
+                "action_taken",
+            ],
+        ),
+    }
+
+
+def _plain(value):
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    return str(value)
+
+
+def visit_hash(visit: Visit) -> str:
+    payload = json.dumps(visit_snapshot(visit), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def record_from_visit(visit: Visit) -> VisitRecord:
+    """The stored visit as a VisitRecord (for re-checking before signing and for prefill)."""
+    snap = visit_snapshot(visit)
+    return VisitRecord(
+        fields={name: getattr(visit, name) for name in VISIT_FIELDS},
+        points=snap["points"],
+        dry_needling=snap["dry_needling"],
+        electrode_pairs=snap["electrode_pairs"],
+        adverse_events=snap["adverse_events"],
+    )
+
+
+@transaction.atomic
+def visit_sign(*, visit: Visit, actor, request=None) -> Visit:
+    """Sign and lock a draft visit. From now on it can only be amended."""
+    visit = _lock_draft(visit, actor)
+    record = record_from_visit(visit)
+    problems = record_problems(record) + sign_problems(record)
+    if problems:
+        raise VisitRecordError(problems)
+    visit.signed_at = timezone.now()
+    visit.signed_by = actor
+    visit.signed_sha256 = visit_hash(visit)
+    visit.full_clean(exclude=["patient", "clinician"])
+    visit.save()
+    audit_record(actor=actor, action="visit.signed", patient=visit.patient, obj=visit, request=request)
+    return visit
+
+
+@transaction.atomic
+def visit_amend(*, visit: Visit, author, text: str, request=None) -> Amendment:
+    """Append a dated amendment to a signed visit."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if not visit.is_signed:
+        raise ValidationError({"text": "Edit the draft instead: amendments are for signed visits."})
+    amendment = Amendment(visit=visit, author=author, text=(text or "").strip())
+    amendment.full_clean()
+    amendment.save()
+    audit_record(
+        actor=author,
+        action="visit.amended",
+        patient=visit.patient,
+        obj=amendment,
+        data={"visit_id": visit.pk},
+        request=request,
+    )
+    return amendment

@@ -1,0 +1,224 @@
+"""Visit pages: list, chart (create/edit a draft), view, sign, amend."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.audit.services import audit_record
+from fracturecare.charting import selectors, services
+from fracturecare.charting.forms import AmendmentForm, VisitForms
+from fracturecare.charting.models import SignedRecordError, Visit
+from fracturecare.charting.prefill import visit_prefill
+from fracturecare.charting.validation import VisitRecordError
+from fracturecare.charting.vocab import AE_SCHEME_LABEL
+from fracturecare.patients.models import Patient
+
+
+def _patient(patient_id: int) -> Patient:
+    try:
+        return Patient.objects.get(pk=patient_id)
+    except Patient.DoesNotExist:
+        raise Http404("No such patient") from None
+
+
+def _visit(pk: int) -> Visit:
+    try:
+        return selectors.visit_detail(pk)
+    except Visit.DoesNotExist:
+        raise Http404("No such visit") from None
+
+
+@role_required(*CLINICAL)
+@require_http_methods(["GET"])
+def visit_list(request, patient_id: int):
+    patient = _patient(patient_id)
+    visits = list(selectors.visits_for_patient(patient))
+    audit_record(
+        actor=request.user,
+        action="visit.list_viewed",
+        patient=patient,
+        obj=patient,
+        data={"shown": len(visits)},
+        request=request,
+    )
+    return render(request, "charting/visit_list.html", {"patient": patient, "visits": visits})
+
+
+def _save(request, forms: VisitForms, save):
+    """Validate the forms and call `save(record)`; None when the page must be shown again."""
+    if not forms.is_valid():
+        return None
+    try:
+        return save(forms.record())
+    except VisitRecordError as exc:
+        forms.add_problems(exc.problems)
+    return None
+
+
+@role_required(*CLINICAL)
+@require_http_methods(["GET", "POST"])
+def visit_create(request, patient_id: int):
+    patient = _patient(patient_id)
+    prefill = visit_prefill(patient)
+    if request.method == "POST":
+        forms = VisitForms(request.POST)
+        visit = _save(
+            request,
+            forms,
+            lambda record: services.visit_create(
+                patient=patient,
+                clinician=request.user,
+                record=_with_source(record, request),
+                request=request,
+            ),
+        )
+        if visit is not None:
+            messages.success(request, "Visit saved as a draft. Review it, then sign it to lock it.")
+            return redirect("charting:visit_detail", pk=visit.pk)
+    else:
+        forms = VisitForms(initial={"visit_date": timezone.localdate(), **prefill.fields}, rows=prefill.rows)
+    return render(
+        request,
+        "charting/visit_form.html",
+        {
+            "patient": patient,
+            "forms": forms,
+            "visit": None,
+            "prefill": prefill,
+        },
+    )
+
+
+def _with_source(record, request):
+    # Where the rows came from travels as a hidden field; it is informational only.
+    source = request.POST.get("prefilled_from", "")
+    record.fields["prefilled_from"] = (
+        source if source[:6] in ("plan:", "visit:") and len(source) <= 40 else ""
+    )
+    return record
+
+
+@role_required(*CLINICAL)
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk: int):
+    visit = _visit(pk)
+    if visit.is_signed:
+        messages.error(request, "This visit is signed and locked. Add an amendment instead.")
+        return redirect("charting:visit_detail", pk=pk)
+    if visit.clinician_id != request.user.pk:
+        messages.error(request, "Only the clinician who charted this visit can edit its draft.")
+        return redirect("charting:visit_detail", pk=pk)
+    if request.method == "POST":
+        forms = VisitForms(request.POST, instance=visit)
+        saved = _save(
+            request,
+            forms,
+            lambda record: services.visit_update(
+                visit=visit,
+                actor=request.user,
+                record=_with_source(record, request),
+                request=request,
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "Draft saved.")
+            return redirect("charting:visit_detail", pk=pk)
+    else:
+        record = services.record_from_visit(visit)
+        forms = VisitForms(
+            instance=visit,
+            rows={
+                "points": [_row(p) for p in visit.points.all()],
+                "dry_needling": [_row(t) for t in visit.dry_needling.all()],
+                "electrode_pairs": record.electrode_pairs,
+                "adverse_events": [_row(a) for a in visit.adverse_events.all()],
+            },
+        )
+        audit_record(
+            actor=request.user,
+            action="visit.viewed",
+            patient=visit.patient,
+            obj=visit,
+            data={"form": "edit"},
+            request=request,
+        )
+    return render(
+        request,
+        "charting/visit_form.html",
+        {
+            "patient": visit.patient,
+            "forms": forms,
+            "visit": visit,
+            "prefill": None,
+        },
+    )
+
+
+def _row(obj) -> dict:
+    skip = {"id", "visit", "position", "scheme"}
+    return {f.name: getattr(obj, f.name) for f in obj._meta.concrete_fields if f.name not in skip}
+
+
+def _detail(request, visit: Visit, *, sign_problems=None, amendment_form=None):
+    audit_record(actor=request.user, action="visit.viewed", patient=visit.patient, obj=visit, request=request)
+    return render(
+        request,
+        "charting/visit_detail.html",
+        {
+            "visit": visit,
+            "patient": visit.patient,
+            "can_edit": not visit.is_signed and visit.clinician_id == request.user.pk,
+            "sign_problems": sign_problems or [],
+            "amendment_form": amendment_form or AmendmentForm(),
+            "ae_scheme": AE_SCHEME_LABEL,
+            "hash_ok": visit.is_signed and services.visit_hash(visit) == visit.signed_sha256,
+        },
+    )
+
+
+@role_required(*CLINICAL)
+@require_http_methods(["GET"])
+def visit_detail(request, pk: int):
+    return _detail(request, _visit(pk))
+
+
+@role_required(*CLINICAL)
+@require_POST
+def visit_sign(request, pk: int):
+    visit = _visit(pk)
+    try:
+        services.visit_sign(visit=visit, actor=request.user, request=request)
+    except SignedRecordError:
+        messages.info(request, "This visit was already signed.")
+    except PermissionDenied:
+        messages.error(request, "Only the clinician who charted this visit can sign it.")
+    except VisitRecordError as exc:
+        return _detail(request, visit, sign_problems=[p.message for p in exc.problems])
+    else:
+        messages.success(request, "Visit signed and locked.")
+    return redirect("charting:visit_detail", pk=pk)
+
+
+@role_required(*CLINICAL)
+@require_POST
+def visit_amend(request, pk: int):
+    visit = _visit(pk)
+    form = AmendmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_amend(
+                visit=visit, author=request.user, text=form.cleaned_data["text"], request=request
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("text", message)
+        else:
+            messages.success(request, "Amendment added.")
+            return redirect("charting:visit_detail", pk=pk)
+    return _detail(request, visit, amendment_form=form)
