@@ -1,0 +1,89 @@
+"""Public pages: home, condition page, articles, patient stories, contact."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fracturecare.public import selectors, services
+from fracturecare.public.condition import condition_page_context
+from fracturecare.public.forms import ContactForm
+from fracturecare.public.markdown_render import render_markdown
+from fracturecare.public.structured_data import article_ld, clinic_ld
+
+ARTICLES_PER_PAGE = 12
+STORIES_PER_PAGE = 12
+
+
+@require_GET
+def home(request):
+    context = {
+        "articles": list(selectors.articles_published()[:3]),
+        "stories": list(selectors.stories_published()[:2]),
+        "clinic_ld": clinic_ld(request),
+    }
+    return render(request, "public/home.html", context)
+
+
+@require_GET
+def condition(request, slug: str):
+    return render(request, "public/condition.html", condition_page_context(request, slug=slug))
+
+
+@require_GET
+def article_list(request):
+    page = Paginator(selectors.articles_published(), ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "public/article_list.html", {"page": page})
+
+
+@require_GET
+def article_detail(request, slug: str):
+    article = selectors.article_published_get(slug=slug)
+    context = {
+        "article": article,
+        "body_html": render_markdown(article.body),
+        "article_ld": article_ld(request, article),
+    }
+    return render(request, "public/article_detail.html", context)
+
+
+@require_GET
+def story_list(request):
+    page = Paginator(selectors.stories_published(), STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "public/story_list.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request):
+    if request.method == "GET":
+        return render(request, "public/contact.html", {"form": ContactForm()})
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        if form.is_spam:
+            # Answer a bot exactly as a person, so it learns nothing; keep nothing.
+            return redirect("public:contact_sent")
+        data = form.cleaned_data
+        try:
+            services.contact_message_submit(
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                message=data["message"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+                request=request,
+            )
+        except services.RateLimited as exc:
+            form.add_error(None, str(exc))
+            return render(request, "public/contact.html", {"form": form}, status=429)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("public:contact_sent")
+    return render(request, "public/contact.html", {"form": form}, status=400)
+
+
+@require_GET
+def contact_sent(request):
+    return render(request, "public/contact_sent.html")
