@@ -1,5 +1,11 @@
-"""The knowledge base: cited clinical facts as data (being written)."""
+"""The knowledge base: cited clinical facts as data, validated and cross-checked at load.
 
+Each kind of fact lives in its own YAML file under `data/` (listed in `data/manifest.yaml`)
+and is validated against the JSON Schema of the same name under `schemas/`. Loading also
+checks every cross-reference: cited sources, muscles, points, sites and the fact paths used
+by rule conditions. A knowledge base that fails any check does not load.
+"""
 
-def load_knowledge():
-    raise NotImplementedError("the knowledge loader is being written")
+from fracturecare.knowledge.loader import KnowledgeBase, KnowledgeError, load_knowledge
+
+__all__ = ["KnowledgeBase", "KnowledgeError", "load_knowledge"]

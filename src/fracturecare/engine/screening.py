@@ -1,0 +1,149 @@
+"""Contraindication screening: the one place that removes or limits unsafe needling.
+
+Every rule in the knowledge base's contraindications file whose condition holds is applied
+to every candidate. `block` and `override` remove the item (or one side of a bilateral
+item) and record why in `excluded`; `override` marks it as something a clinician may add
+back with a documented reason; `caution` keeps the item and attaches the caution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fracturecare.engine.conditions import holds
+
+OPPOSITE = {"left": "right", "right": "left"}
+
+
+@dataclass
+class Screened:
+    points: list[dict]
+    targets: list[dict]
+    excluded_points: list[dict] = field(default_factory=list)
+    excluded_targets: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    ea_blocked: list[dict] = field(default_factory=list)  # rules that forbid or limit EA
+    ea_blocked_sides: dict[str, set[str]] = field(default_factory=dict)  # limb area -> sides
+
+
+def _exclusion(rule: dict, **key) -> dict:
+    return {
+        **key,
+        "why": rule["why"],
+        "rule": rule["id"],
+        "severity": rule["severity"],
+        "override_allowed": rule["severity"] == "override",
+        "citations": list(rule["citations"]),
+    }
+
+
+def _point_in_scope(scope: dict, point: dict, kb) -> bool:
+    data = kb.points[point["code"]]
+    if "all" in scope:
+        return True
+    if "points" in scope:
+        return point["code"] in scope["points"]
+    if "pregnancy_rule" in scope:
+        return data["pregnancy"]["rule"] == scope["pregnancy_rule"]
+    if "point_flags" in scope:
+        return bool(set(scope["point_flags"]) & set(data["flags"]))
+    if "injured_site" in scope:
+        return point["code"] == "ASHI"
+    return False
+
+
+def _target_in_scope(scope: dict, target: dict, kb) -> bool:
+    if "all" in scope or "injured_site" in scope:
+        return True
+    if "muscle_flags" in scope:
+        return bool(set(scope["muscle_flags"]) & set(kb.muscles[target["muscle"]].get("flags", [])))
+    return False
+
+
+def _apply(items: list[dict], rule: dict, side_key: str, name_key: str, in_scope, excluded: list[dict]) -> bool:
+    """Apply one rule to a list of items in place; return whether it touched any."""
+    scope, touched, kept = rule["scope"], False, []
+    for item in items:
+        if "limb" in scope:
+            limb = scope["limb"]
+            if item["area"] != limb["area"] or item[side_key] not in (limb["side"], "bilateral"):
+                kept.append(item)
+                continue
+            touched = True
+            if rule["severity"] == "caution":
+                item["cautions"].append(rule["why"])
+                kept.append(item)
+            elif item[side_key] == "bilateral":
+                item[side_key] = OPPOSITE[limb["side"]]
+                excluded.append(_exclusion(rule, **{name_key: item[name_key]}, side=limb["side"]))
+                kept.append(item)
+            else:
+                excluded.append(_exclusion(rule, **{name_key: item[name_key]}, side=limb["side"]))
+            continue
+        if not in_scope(scope, item):
+            kept.append(item)
+            continue
+        touched = True
+        if rule["severity"] == "caution":
+            if rule["why"] not in item["cautions"]:
+                item["cautions"].append(rule["why"])
+            kept.append(item)
+        else:
+            excluded.append(_exclusion(rule, **{name_key: item[name_key]}))
+    items[:] = kept
+    return touched
+
+
+def screen(facts: dict[str, Any], points: list[dict], targets: list[dict], kb) -> Screened:
+    """Apply every contraindication rule whose condition holds for the case."""
+    result = Screened(points=points, targets=targets)
+    for rule in kb.contraindications:
+        if not holds(rule["when"], facts):
+            continue
+        touched = False
+        modalities = rule["modalities"]
+        if "acupuncture" in modalities:
+            touched |= _apply(result.points, rule, "laterality", "code",
+                              lambda s, p: _point_in_scope(s, p, kb), result.excluded_points)
+        if "dry_needling" in modalities:
+            touched |= _apply(result.targets, rule, "side", "muscle",
+                              lambda s, t: _target_in_scope(s, t, kb), result.excluded_targets)
+        if "electroacupuncture" in modalities and rule["severity"] != "caution":
+            scope = rule["scope"]
+            if "limb" in scope:
+                result.ea_blocked_sides.setdefault(scope["limb"]["area"], set()).add(scope["limb"]["side"])
+            else:
+                result.ea_blocked.append(rule)
+            touched = True
+        if touched:
+            result.warnings.append({
+                "code": rule["id"],
+                "text": rule["why"],
+                "severity": rule["severity"],
+                "citations": list(rule["citations"]),
+            })
+    _drop_broken_pairs(result, kb)
+    return result
+
+
+def _drop_broken_pairs(result: Screened, kb) -> None:
+    """A combination is used as a pair: when one member is gone, its partner goes too."""
+    remaining = {p["code"] for p in result.points}
+    for point in list(result.points):
+        combo_id = point.get("combination")
+        if not combo_id:
+            continue
+        missing = [c for c in kb.combinations[combo_id]["points"] if c not in remaining]
+        if missing:
+            result.points.remove(point)
+            remaining.discard(point["code"])
+            result.excluded_points.append({
+                "code": point["code"],
+                "why": f"Used only as a pair ({kb.combinations[combo_id]['name']}); its partner "
+                       f"{', '.join(missing)} is excluded.",
+                "rule": "combination_partner_excluded",
+                "severity": "block",
+                "override_allowed": False,
+                "citations": list(kb.combinations[combo_id]["citations"]),
+            })

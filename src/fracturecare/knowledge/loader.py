@@ -1,0 +1,245 @@
+"""Read, validate and cross-check the knowledge-base files."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from referencing import Registry, Resource
+
+from fracturecare.engine.conditions import paths_in
+from fracturecare.engine.facts import DERIVED_PATHS, case_paths
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+SCHEMA_DIR = PACKAGE_DIR / "schemas"
+CONTRACTS_DIR = PACKAGE_DIR.parent / "contracts"
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class KnowledgeError(Exception):
+    """The knowledge base is invalid: the message names the file and the offending entry."""
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything the engine and the web pages know, as plain data."""
+
+    version: str
+    digest: str
+    files: dict[str, Any]
+    sources: dict[str, dict]
+    sites: list[dict]
+    points: dict[str, dict]
+    combinations: dict[str, dict]
+    muscles: dict[str, dict]
+    case_schema: dict
+    case_validator: Any = field(repr=False)
+    limb_points: dict[str, frozenset[str]] = field(repr=False)
+
+    @property
+    def evidence(self) -> list[dict]:
+        return self.files["evidence"]["sources"]
+
+    @property
+    def red_flags(self) -> dict:
+        return self.files["red_flags"]
+
+    @property
+    def conditions(self) -> list[dict]:
+        return self.files["conditions"]["conditions"]
+
+    @property
+    def conventional(self) -> dict:
+        return self.files["conventional"]
+
+    @property
+    def grading(self) -> dict:
+        return self.files["grading"]
+
+    @property
+    def triad(self) -> dict:
+        return self.files["triad"]
+
+    @property
+    def contraindications(self) -> list[dict]:
+        return self.files["contraindications"]["rules"]
+
+    @property
+    def point_selection(self) -> list[dict]:
+        return self.files["points"]["selection"]
+
+    @property
+    def electroacupuncture(self) -> dict:
+        return self.files["points"]["electroacupuncture"]
+
+    def cite(self, source_id: str) -> dict:
+        """The source behind a citation id."""
+        return self.sources[source_id]
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_Loader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError(f"{path.name}: cannot read: {exc}") from None
+
+
+def _registry() -> Registry:
+    resources = []
+    for path in SCHEMA_DIR.glob("*.schema.json"):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
+def _validate(name: str, data: Any, registry: Registry) -> None:
+    schema = registry.contents(f"{name}.schema.json")
+    validator = jsonschema.Draft202012Validator(schema, registry=registry)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top)"
+        raise KnowledgeError(f"{name}.yaml: {where}: {first.message} ({len(errors)} error(s))")
+
+
+def _walk(node: Any, trail: str = ""):
+    """Yield (trail, key, value) for every mapping entry in a nested structure."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield trail, key, value
+            yield from _walk(value, f"{trail}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, f"{trail}/{index}")
+
+
+def _unique(name: str, items: list[dict], key: str) -> dict[str, dict]:
+    seen: dict[str, dict] = {}
+    for item in items:
+        if item[key] in seen:
+            raise KnowledgeError(f"{name}.yaml: duplicate {key} {item[key]!r}")
+        seen[item[key]] = item
+    return seen
+
+
+def _check_references(files: dict[str, Any], fact_paths: frozenset[str]) -> None:
+    sources = {s["id"] for s in files["evidence"]["sources"]}
+    points = {p["code"] for p in files["points"]["points"]}
+    muscles = {m["id"] for m in files["muscles"]["muscles"]}
+    sites = {s["id"] for s in files["sites"]["sites"]}
+    combinations = {c["id"] for c in files["points"]["combinations"]}
+    phases = {p["id"] for p in files["conventional"]["phases"]}
+
+    def fail(name: str, trail: str, message: str) -> None:
+        raise KnowledgeError(f"{name}.yaml: {trail or '(top)'}: {message}")
+
+    for name, data in files.items():
+        for trail, key, value in _walk(data):
+            if key == "citations":
+                for cid in value:
+                    if cid not in sources:
+                        fail(name, trail, f"cites unknown source {cid!r}")
+            elif key in ("when", "prompt_when", "applies_when") and isinstance(value, dict):
+                unknown = paths_in(value) - fact_paths
+                if unknown:
+                    fail(name, trail, f"condition reads unknown fact(s) {sorted(unknown)}")
+    for site in files["sites"]["sites"]:
+        for muscle in site["dry_needling"]["muscles"]:
+            if muscle not in muscles:
+                fail("sites", site["id"], f"unknown muscle {muscle!r}")
+        for code in site.get("regional_points", []):
+            if code not in points:
+                fail("sites", site["id"], f"unknown point {code!r}")
+    for point in files["points"]["points"]:
+        for site_id in point["overlies"]:
+            if site_id not in sites:
+                fail("points", point["code"], f"overlies unknown site {site_id!r}")
+    for combo in files["points"]["combinations"]:
+        for code in combo["points"]:
+            if code not in points:
+                fail("points", combo["id"], f"combination names unknown point {code!r}")
+    for choice in files["points"]["selection"]:
+        if "code" in choice and choice["code"] not in points:
+            fail("points", choice["id"], f"selects unknown point {choice['code']!r}")
+        if "combination" in choice and choice["combination"] not in combinations:
+            fail("points", choice["id"], f"selects unknown combination {choice['combination']!r}")
+    for pair in files["points"]["electroacupuncture"]["pairs"]:
+        for code in pair:
+            if code not in points:
+                fail("points", "electroacupuncture", f"pair names unknown point {code!r}")
+    for rule in files["contraindications"]["rules"]:
+        for code in rule["scope"].get("points", []):
+            if code not in points:
+                fail("contraindications", rule["id"], f"names unknown point {code!r}")
+    for item in files["conventional"]["items"]:
+        if item["phase"] not in phases:
+            fail("conventional", item["id"], f"unknown phase {item['phase']!r}")
+    bones = {s["bone"] for s in files["sites"]["sites"]}
+    _unique("sites", files["sites"]["sites"], "id")
+    for bone in bones:
+        defaults = [s["id"] for s in files["sites"]["sites"] if s["bone"] == bone and s.get("default_for_bone")]
+        if len(defaults) != 1:
+            fail("sites", bone, f"needs exactly one default_for_bone site, has {defaults}")
+    levels = [level["id"] for level in files["red_flags"]["levels"]]
+    if sorted(levels) != sorted(["emergency", "urgent_referral", "referral", "proceed"]):
+        fail("red_flags", "levels", "must define exactly the four triage levels")
+
+
+def load_from(data_dir: Path) -> KnowledgeBase:
+    """Load and check the knowledge base in `data_dir` (used by tests with altered data)."""
+    manifest = _read_yaml(data_dir / "manifest.yaml")
+    if not isinstance(manifest, dict) or "version" not in manifest or "files" not in manifest:
+        raise KnowledgeError("manifest.yaml: needs `version` and `files`")
+    registry = _registry()
+    files: dict[str, Any] = {}
+    digest = hashlib.sha256()
+    for name in manifest["files"]:
+        path = data_dir / f"{name}.yaml"
+        raw = path.read_bytes() if path.exists() else b""
+        if not raw:
+            raise KnowledgeError(f"{name}.yaml: missing or empty")
+        digest.update(name.encode() + b"\0" + raw)
+        data = yaml.load(raw, Loader=_Loader)
+        _validate(name, data, registry)
+        files[name] = data
+    for required in ("evidence", "sites", "grading", "red_flags", "conditions", "triad",
+                     "conventional", "points", "muscles", "contraindications"):
+        if required not in files:
+            raise KnowledgeError(f"manifest.yaml: the knowledge base needs {required}.yaml")
+
+    case_schema = json.loads((CONTRACTS_DIR / "case.schema.json").read_text(encoding="utf-8"))
+    fact_paths = case_paths(case_schema) | DERIVED_PATHS
+    _check_references(files, fact_paths)
+    missing_bones = set(case_schema["properties"]["injury"]["properties"]["bone"]["enum"]) - {
+        s["bone"] for s in files["sites"]["sites"]}
+    if missing_bones:
+        raise KnowledgeError(f"sites.yaml: no site for bone(s) {sorted(missing_bones)} in the case contract")
+    limb = json.loads((CONTRACTS_DIR / "limb_points.json").read_text(encoding="utf-8"))
+    return KnowledgeBase(
+        version=str(manifest["version"]),
+        digest=digest.hexdigest()[:16],
+        files=files,
+        sources=_unique("evidence", files["evidence"]["sources"], "id"),
+        sites=files["sites"]["sites"],
+        points=_unique("points", files["points"]["points"], "code"),
+        combinations=_unique("points", files["points"]["combinations"], "id"),
+        muscles=_unique("muscles", files["muscles"]["muscles"], "id"),
+        case_schema=case_schema,
+        case_validator=jsonschema.Draft202012Validator(case_schema),
+        limb_points={k: frozenset(v) for k, v in limb.items() if isinstance(v, list)},
+    )
+
+
+@functools.cache
+def load_knowledge() -> KnowledgeBase:
+    """The project's knowledge base, loaded once per process."""
+    return load_from(DATA_DIR)
