@@ -104,6 +104,8 @@ def rule(anonymous, patient, front_desk, clinician, clinic_admin) -> dict[str, O
 CLINICAL = rule(LOGIN, DENIED, DENIED, OK, OK)
 # Pages for everyone who works at the clinic (schedule, patient demographics, inbox).
 STAFF = rule(LOGIN, DENIED, OK, OK, OK)
+# The website's stories and articles: the front desk and the clinic admin run them.
+SITE_EDITORS = rule(LOGIN, DENIED, OK, DENIED, OK)
 CLINICAL_API = rule(UNAUTHENTICATED, DENIED, DENIED, OK, OK)
 STAFF_API = rule(UNAUTHENTICATED, DENIED, OK, OK, OK)
 # Public booking endpoints and the API description: anyone, signed in or not.
@@ -126,6 +128,19 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "patients:edit": STAFF,
     "patients:home": STAFF,
     "patients:list": STAFF,
+    "public:article_admin_create": SITE_EDITORS,
+    "public:article_admin_edit": SITE_EDITORS,
+    "public:article_admin_list": SITE_EDITORS,
+    "public:inbox": STAFF,
+    "public:inbox_mark": STAFF,
+    "public:inbox_message": STAFF,
+    "public:story_admin_approve": SITE_EDITORS,
+    "public:story_admin_consent": SITE_EDITORS,
+    "public:story_admin_create": SITE_EDITORS,
+    "public:story_admin_edit": SITE_EDITORS,
+    "public:story_admin_list": SITE_EDITORS,
+    "public:story_admin_unpublish": SITE_EDITORS,
+    "public:story_admin_withdraw_consent": SITE_EDITORS,
 }
 
 # Pages front desk may open must still show no clinical content: these strings are planted
@@ -205,6 +220,21 @@ class World:
 
     def make_patient(self):
         return PatientFactory()
+
+    def make_inbox(self):
+        from tests.public.factories import ContactMessageFactory
+
+        return ContactMessageFactory()
+
+    def make_story(self):
+        from tests.public.factories import PatientStoryFactory
+
+        return PatientStoryFactory()
+
+    def make_article(self):
+        from tests.public.factories import ArticleFactory
+
+        return ArticleFactory()
 
 
 # Path parameter name -> World object (its pk is used). A URL name + parameter pair can

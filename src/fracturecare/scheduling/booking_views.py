@@ -1,0 +1,251 @@
+"""Public booking pages: type → day and time → details and safety screen → confirmed.
+
+No login: a patient books from a phone. Managing a booking later works through the signed
+link in the confirmation email.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from fracturecare.scheduling.api import ONLINE_BOOKER
+from fracturecare.scheduling.clock import to_local
+from fracturecare.scheduling.forms import DayForm, IntakeForm, PatientDetailsForm, SlotChoiceForm
+from fracturecare.scheduling.links import appointment_id_from_token, manage_token
+from fracturecare.scheduling.models import Appointment, AppointmentStatus, AppointmentType, BookingSource
+from fracturecare.scheduling.safety import emergency_signs
+from fracturecare.scheduling.selectors import appointment_types_online, locations_by_id, practitioners_by_id
+from fracturecare.scheduling.services import (
+    BookingInvalid,
+    PatientDetails,
+    SlotUnavailable,
+    appointment_book,
+    appointment_cancel,
+    appointment_move,
+)
+from fracturecare.scheduling.slots import Slot, free_slots
+
+#: How many days the day picker shows at once.
+DAYS_SHOWN = 14
+
+
+def _online_type(slug: str) -> AppointmentType:
+    return get_object_or_404(AppointmentType, slug=slug, active=True, bookable_online=True)
+
+
+def _slot_picker_context(request, appointment_type, *, ignore=None) -> dict:
+    """Days with free times (a page of DAYS_SHOWN days), and the times on the chosen day."""
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=appointment_type.max_advance_days)
+    form = DayForm(request.GET)
+    chosen = form.cleaned_data.get("date") if form.is_valid() else None
+    if chosen is not None and not today <= chosen <= horizon:
+        chosen = None
+    page = (chosen - today).days // DAYS_SHOWN if chosen else 0
+    first_day = today + datetime.timedelta(days=page * DAYS_SHOWN)
+    last_day = first_day + datetime.timedelta(days=DAYS_SHOWN - 1)
+    slots = free_slots(
+        appointment_type=appointment_type,
+        start_date=first_day,
+        end_date=last_day,
+        ignore_appointment=ignore,
+    )
+    by_day: dict[datetime.date, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        by_day[to_local(slot.start).date()].append(slot)
+    days = [first_day + datetime.timedelta(days=i) for i in range(DAYS_SHOWN)]
+    if chosen not in by_day:
+        chosen = next((d for d in days if by_day.get(d)), chosen)
+    people, places = practitioners_by_id(), locations_by_id()
+    groups: dict[int, dict] = {}
+    for slot in by_day.get(chosen, []):
+        group = groups.setdefault(
+            slot.practitioner_id,
+            {
+                "practitioner": people[slot.practitioner_id],
+                "location": places[slot.location_id],
+                "slots": [],
+            },
+        )
+        group["slots"].append({"local": to_local(slot.start), "start": slot.start.isoformat()})
+    later = last_day + datetime.timedelta(days=1)
+    return {
+        "appointment_type": appointment_type,
+        "days": [{"date": d, "count": len(by_day.get(d, []))} for d in days],
+        "chosen": chosen,
+        "groups": list(groups.values()),
+        "later": later if later <= horizon else None,
+        "earlier": first_day - datetime.timedelta(days=DAYS_SHOWN) if first_day > today else None,
+        "tz_name": settings.CLINIC_TIME_ZONE,
+    }
+
+
+def book(request):
+    """Step 1: what kind of visit."""
+    return render(request, "scheduling/book_types.html", {"types": appointment_types_online()})
+
+
+def book_slots(request, type_slug: str):
+    """Step 2: a day, then a time."""
+    appointment_type = _online_type(type_slug)
+    return render(request, "scheduling/book_slots.html", _slot_picker_context(request, appointment_type))
+
+
+def _details_forms(data=None):
+    return PatientDetailsForm(data), IntakeForm(data)
+
+
+@require_http_methods(["GET", "POST"])
+def book_details(request, type_slug: str):
+    """Step 3: who you are, why you are coming, and the safety screen; then book."""
+    appointment_type = _online_type(type_slug)
+    source = request.POST if request.method == "POST" else request.GET
+    slot_form = SlotChoiceForm(
+        {"type": type_slug, "start": source.get("start", ""), "practitioner": source.get("practitioner", "")}
+    )
+    slots_url = reverse("scheduling:book_slots", args=[type_slug])
+    if not slot_form.is_valid():
+        messages.error(request, "Please choose a time first.")
+        return redirect(slots_url)
+    chosen = slot_form.cleaned_data
+    context = {
+        "appointment_type": appointment_type,
+        "start": chosen["start"],
+        "start_local": to_local(chosen["start"]),
+        "practitioner": chosen["practitioner"],
+        "slots_url": slots_url,
+    }
+    if request.method == "GET":
+        patient_form, intake_form = _details_forms()
+        return render(
+            request,
+            "scheduling/book_details.html",
+            {**context, "patient_form": patient_form, "intake_form": intake_form},
+        )
+
+    patient_form, intake_form = _details_forms(request.POST)
+    intake_ok = intake_form.is_valid()
+    # The safety screen wins over everything else: a yes means care now, not a form to fix.
+    signs = emergency_signs(intake_form.screen_answers())
+    if signs:
+        return render(request, "scheduling/book_safety.html", {"signs": signs})
+    if not (patient_form.is_valid() and intake_ok):
+        return render(
+            request,
+            "scheduling/book_details.html",
+            {**context, "patient_form": patient_form, "intake_form": intake_form},
+            status=422,
+        )
+    try:
+        appointment = appointment_book(
+            appointment_type=appointment_type,
+            practitioner=chosen["practitioner"],
+            start=chosen["start"],
+            details=PatientDetails(**patient_form.cleaned_data),
+            reason=intake_form.cleaned_data["reason"],
+            intake={"pain_area": intake_form.cleaned_data["pain_area"], "screen": intake_form.screen_answers()},
+            source=BookingSource.ONLINE,
+            actor_label=ONLINE_BOOKER,
+            request=request,
+        )
+    except SlotUnavailable as exc:
+        messages.error(request, str(exc))
+        day = to_local(chosen["start"]).date().isoformat()
+        return redirect(f"{slots_url}?{urlencode({'date': day})}")
+    except BookingInvalid as exc:
+        for _field, message in exc.errors:
+            messages.error(request, message)
+        return redirect(slots_url)
+    return redirect("scheduling:book_done", token=manage_token(appointment))
+
+
+def _appointment_from_token(token: str) -> Appointment:
+    pk = appointment_id_from_token(token)
+    if pk is None:
+        raise Http404("This link is not valid or has expired.")
+    return get_object_or_404(
+        Appointment.objects.select_related("appointment_type", "practitioner__user", "location", "patient"), pk=pk
+    )
+
+
+def book_done(request, token: str):
+    """Step 4: confirmed."""
+    appointment = _appointment_from_token(token)
+    return render(request, "scheduling/book_done.html", {"appointment": appointment, "token": token})
+
+
+def _changeable(appointment: Appointment) -> bool:
+    return appointment.status == AppointmentStatus.CONFIRMED and appointment.start > timezone.now()
+
+
+def manage(request, token: str):
+    """The page behind the email link: see, cancel or move the booking."""
+    appointment = _appointment_from_token(token)
+    return render(
+        request,
+        "scheduling/manage.html",
+        {
+            "appointment": appointment,
+            "token": token,
+            "changeable": _changeable(appointment),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def manage_cancel(request, token: str):
+    appointment = _appointment_from_token(token)
+    if not _changeable(appointment):
+        messages.error(request, "This appointment can no longer be changed online. Please call us.")
+        return redirect("scheduling:manage", token=token)
+    if request.method == "POST":
+        appointment_cancel(appointment=appointment, actor_label="patient (manage link)", request=request)
+        messages.success(request, "Your appointment is cancelled.")
+        return redirect("scheduling:manage", token=token)
+    return render(request, "scheduling/manage_cancel.html", {"appointment": appointment, "token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def manage_reschedule(request, token: str):
+    appointment = _appointment_from_token(token)
+    if not _changeable(appointment):
+        messages.error(request, "This appointment can no longer be changed online. Please call us.")
+        return redirect("scheduling:manage", token=token)
+    if request.method == "POST":
+        form = SlotChoiceForm(
+            {
+                "type": appointment.appointment_type.slug,
+                "start": request.POST.get("start", ""),
+                "practitioner": request.POST.get("practitioner", ""),
+            }
+        )
+        if form.is_valid():
+            try:
+                appointment_move(
+                    appointment=appointment,
+                    start=form.cleaned_data["start"],
+                    practitioner=form.cleaned_data["practitioner"],
+                    actor_label="patient (manage link)",
+                    request=request,
+                )
+            except (SlotUnavailable, BookingInvalid) as exc:
+                text = str(exc) if isinstance(exc, SlotUnavailable) else exc.errors[0][1]
+                messages.error(request, text)
+            else:
+                messages.success(request, "Your appointment has moved. We have emailed you the new time.")
+                return redirect("scheduling:manage", token=token)
+        else:
+            messages.error(request, "Please choose one of the times shown.")
+    context = _slot_picker_context(request, appointment.appointment_type, ignore=appointment)
+    context.update({"appointment": appointment, "token": token})
+    return render(request, "scheduling/manage_reschedule.html", context)

@@ -1,0 +1,84 @@
+"""Reads for the booking pages, the front desk and the patient timeline."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from fracturecare.scheduling.clock import local_day_bounds
+from fracturecare.scheduling.models import (
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    Location,
+    MessageStatus,
+    OutboxMessage,
+    Practitioner,
+)
+
+
+def appointment_types_online() -> QuerySet[AppointmentType]:
+    """Types a member of the public may book, new-patient visits first."""
+    return AppointmentType.objects.filter(active=True, bookable_online=True).order_by("-new_patients", "name")
+
+
+def practitioners_by_id() -> dict[int, Practitioner]:
+    return {p.pk: p for p in Practitioner.objects.select_related("user")}
+
+
+def locations_by_id() -> dict[int, Location]:
+    return {loc.pk: loc for loc in Location.objects.all()}
+
+
+def appointments_for_patient(patient) -> QuerySet[Appointment]:
+    """A patient's appointments, newest first, for the patient timeline.
+
+    Includes cancelled ones (the timeline shows them struck through). The caller audits
+    the read, as it does for the rest of the record it shows.
+    """
+    return (
+        Appointment.objects.filter(patient=patient)
+        .select_related("appointment_type", "practitioner__user", "location")
+        .order_by("-start", "-id")
+    )
+
+
+def day_schedule(day: datetime.date) -> dict[Practitioner, list[Appointment]]:
+    """Live appointments on a clinic-local day, grouped by practitioner, in time order."""
+    start, end = local_day_bounds(day)
+    rows = (
+        Appointment.objects.filter(start__gte=start, start__lt=end)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("appointment_type", "practitioner__user", "location", "patient")
+        .order_by("start", "practitioner_id")
+    )
+    grouped: dict[Practitioner, list[Appointment]] = defaultdict(list)
+    for practitioner in Practitioner.objects.filter(active=True).select_related("user"):
+        grouped[practitioner] = []
+    for appointment in rows:
+        grouped[appointment.practitioner].append(appointment)
+    return dict(grouped)
+
+
+def cancelled_on_day(day: datetime.date) -> QuerySet[Appointment]:
+    start, end = local_day_bounds(day)
+    return (
+        Appointment.objects.filter(start__gte=start, start__lt=end, status=AppointmentStatus.CANCELLED)
+        .select_related("appointment_type", "practitioner__user", "patient")
+        .order_by("start")
+    )
+
+
+def outbox_problems() -> QuerySet[OutboxMessage]:
+    """Messages that failed, or sit in the queue past their time: what the front desk must see."""
+    return (
+        OutboxMessage.objects.filter(status__in=[MessageStatus.FAILED, MessageStatus.SENDING])
+        .select_related("appointment__patient")
+        .order_by("-updated_at")
+    )
+
+
+def outbox_recent(limit: int = 50) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.select_related("appointment__patient").order_by("-updated_at", "-id")[:limit]
