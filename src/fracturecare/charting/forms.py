@@ -61,12 +61,8 @@ class VisitForm(forms.ModelForm):
     pain_nrs_after = forms.IntegerField(
         label="Pain NRS after treatment (0–10)", min_value=0, max_value=10, required=False
     )
-    needles_in = forms.IntegerField(
-        label="Needles inserted (count)", min_value=0, max_value=200, required=False
-    )
-    needles_out = forms.IntegerField(
-        label="Needles removed (count)", min_value=0, max_value=200, required=False
-    )
+    needles_in = forms.IntegerField(label="Needles inserted (count)", min_value=0, max_value=200, required=False)
+    needles_out = forms.IntegerField(label="Needles removed (count)", min_value=0, max_value=200, required=False)
     ea_frequency_hz = forms.DecimalField(
         label="EA frequency (Hz)", max_digits=6, decimal_places=1, min_value=0.1, required=False
     )
@@ -80,9 +76,7 @@ class VisitForm(forms.ModelForm):
     ea_intensity_ma = forms.DecimalField(
         label="EA intensity (mA, optional)", max_digits=5, decimal_places=2, min_value=0, required=False
     )
-    ea_duration_min = forms.IntegerField(
-        label="EA duration (min)", min_value=1, max_value=120, required=False
-    )
+    ea_duration_min = forms.IntegerField(label="EA duration (min)", min_value=1, max_value=120, required=False)
 
     def _post_clean(self):
         # The model is validated once, as a whole record, by charting.services; its problems
@@ -145,9 +139,7 @@ class DryNeedlingForm(_RowForm):
     technique = forms.ChoiceField(choices=_choices(DryNeedlingTechnique), required=False)
     response = forms.ChoiceField(choices=_choices(DryNeedlingResponse), required=False)
     needle_length_mm = forms.IntegerField(label="Length (mm)", min_value=1, max_value=200, required=False)
-    depth_mm = forms.DecimalField(
-        label="Depth (mm)", max_digits=5, decimal_places=1, min_value=0.1, required=False
-    )
+    depth_mm = forms.DecimalField(label="Depth (mm)", max_digits=5, decimal_places=1, min_value=0.1, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,9 +213,7 @@ class VisitForms:
         for section, (form_class, offered) in ROWSETS.items():
             given = rows.get(section, [])
             extra = max(offered - len(given), 1) if data is None else 0
-            factory = formset_factory(
-                form_class, formset=RowFormSet, extra=extra, max_num=MAX_ROWS, validate_max=True
-            )
+            factory = formset_factory(form_class, formset=RowFormSet, extra=extra, max_num=MAX_ROWS, validate_max=True)
             self.rowsets[section] = factory(data, initial=given or None, prefix=PREFIX[section])
 
     def is_valid(self) -> bool:

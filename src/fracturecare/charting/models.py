@@ -62,12 +62,8 @@ class Visit(models.Model):
         blank=True,
         help_text="Dense-disperse only: the high frequency of the pair.",
     )
-    ea_intensity = models.CharField(
-        "EA intensity", max_length=20, choices=IntensityDescriptor.choices, blank=True
-    )
-    ea_intensity_ma = models.DecimalField(
-        "EA intensity (mA)", max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    ea_intensity = models.CharField("EA intensity", max_length=20, choices=IntensityDescriptor.choices, blank=True)
+    ea_intensity_ma = models.DecimalField("EA intensity (mA)", max_digits=5, decimal_places=2, null=True, blank=True)
     ea_duration_min = models.PositiveSmallIntegerField("EA duration (min)", null=True, blank=True)
     # Safety (reference §8.1): needles counted in and out must reconcile before signing.
     needles_in = models.PositiveSmallIntegerField("Needles inserted (count)", null=True, blank=True)
@@ -117,19 +113,13 @@ class Visit(models.Model):
                         ea_intensity_ma__isnull=True,
                         ea_duration_min__isnull=True,
                     )
-                    | (
-                        ~Q(ea_waveform="")
-                        & Q(ea_frequency_hz__gt=0, ea_duration_min__gt=0)
-                        & ~Q(ea_intensity="")
-                    )
+                    | (~Q(ea_waveform="") & Q(ea_frequency_hz__gt=0, ea_duration_min__gt=0) & ~Q(ea_intensity=""))
                 ),
                 name="visit_ea_parameters_complete",
             ),
             models.CheckConstraint(
                 condition=(Q(ea_frequency_high_hz__isnull=True) & ~Q(ea_waveform=Waveform.DENSE_DISPERSE))
-                | Q(
-                    ea_waveform=Waveform.DENSE_DISPERSE, ea_frequency_high_hz__gt=models.F("ea_frequency_hz")
-                ),
+                | Q(ea_waveform=Waveform.DENSE_DISPERSE, ea_frequency_high_hz__gt=models.F("ea_frequency_hz")),
                 name="visit_ea_high_frequency_dense_disperse",
             ),
         ]
@@ -197,12 +187,9 @@ class NeedledPoint(_VisitPart):
     class Meta(_VisitPart.Meta):
         default_related_name = "points"
         constraints = [
+            models.CheckConstraint(condition=Q(laterality__in=Laterality.values), name="point_laterality_valid"),
             models.CheckConstraint(
-                condition=Q(laterality__in=Laterality.values), name="point_laterality_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(depth__isnull=True, depth_unit="")
-                | Q(depth__gt=0, depth_unit__in=DepthUnit.values),
+                condition=Q(depth__isnull=True, depth_unit="") | Q(depth__gt=0, depth_unit__in=DepthUnit.values),
                 name="point_depth_has_unit",
             ),
             models.CheckConstraint(
@@ -238,12 +225,8 @@ class DryNeedlingTarget(_VisitPart):
         default_related_name = "dry_needling"
         constraints = [
             models.CheckConstraint(condition=Q(side__in=Laterality.values), name="dn_side_valid"),
-            models.CheckConstraint(
-                condition=Q(technique__in=DryNeedlingTechnique.values), name="dn_technique_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(response__in=DryNeedlingResponse.values), name="dn_response_valid"
-            ),
+            models.CheckConstraint(condition=Q(technique__in=DryNeedlingTechnique.values), name="dn_technique_valid"),
+            models.CheckConstraint(condition=Q(response__in=DryNeedlingResponse.values), name="dn_response_valid"),
         ]
 
     def __str__(self) -> str:
@@ -281,9 +264,7 @@ class AdverseEvent(_VisitPart):
     class Meta(_VisitPart.Meta):
         default_related_name = "adverse_events"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(severity__in=AdverseEventSeverity.values), name="ae_severity_valid"
-            ),
+            models.CheckConstraint(condition=Q(severity__in=AdverseEventSeverity.values), name="ae_severity_valid"),
             models.CheckConstraint(condition=Q(event_type__in=AdverseEventType.values), name="ae_type_valid"),
             models.CheckConstraint(condition=~Q(scheme=""), name="ae_scheme_present"),
         ]

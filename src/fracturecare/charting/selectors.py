@@ -10,13 +10,7 @@ from fracturecare.charting.models import AdverseEvent, Amendment, DryNeedlingTar
 
 def _count_of(model):
     # A correlated subquery per count keeps one row per visit (joins would multiply the rows).
-    counts = (
-        model.objects.filter(visit=OuterRef("pk"))
-        .order_by()
-        .values("visit")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    counts = model.objects.filter(visit=OuterRef("pk")).order_by().values("visit").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 

@@ -63,9 +63,7 @@ def _ea_problems(fields: dict, pairs: list[dict]) -> list[Problem]:
     problems = []
     waveform = fields.get("ea_waveform") or ""
     if pairs and not waveform:
-        problems.append(
-            Problem("visit", None, "ea_waveform", "Electrode pairs are recorded: give the waveform.")
-        )
+        problems.append(Problem("visit", None, "ea_waveform", "Electrode pairs are recorded: give the waveform."))
     if waveform:
         if not pairs:
             problems.append(
@@ -82,15 +80,11 @@ def _ea_problems(fields: dict, pairs: list[dict]) -> list[Problem]:
         if waveform == Waveform.DENSE_DISPERSE:
             if high is None:
                 problems.append(
-                    Problem(
-                        "visit", None, "ea_frequency_high_hz", "Dense-disperse needs the high frequency too."
-                    )
+                    Problem("visit", None, "ea_frequency_high_hz", "Dense-disperse needs the high frequency too.")
                 )
             elif low is not None and high <= low:
                 problems.append(
-                    Problem(
-                        "visit", None, "ea_frequency_high_hz", "The high frequency must exceed the low one."
-                    )
+                    Problem("visit", None, "ea_frequency_high_hz", "The high frequency must exceed the low one.")
                 )
         elif high is not None:
             problems.append(
@@ -126,9 +120,7 @@ def _point_problems(points: list[dict]) -> list[Problem]:
             or (lat in ("left", "right") and Laterality.BILATERAL in sides)
         )
         if clash:
-            problems.append(
-                Problem("points", i, "laterality", f"{p['code']} is already charted on this side.")
-            )
+            problems.append(Problem("points", i, "laterality", f"{p['code']} is already charted on this side."))
         sides.add(lat)
     return problems
 
@@ -138,14 +130,10 @@ def _pair_problems(points: list[dict], pairs: list[dict]) -> list[Problem]:
     for i, pair in enumerate(pairs):
         side = pair["side"]
         if pair["point_a"] == pair["point_b"]:
-            problems.append(
-                Problem("electrode_pairs", i, "point_b", "An electrode pair joins two different points.")
-            )
+            problems.append(Problem("electrode_pairs", i, "point_b", "An electrode pair joins two different points."))
         for name in ("point_a", "point_b"):
             code = pair[name]
-            on_side = any(
-                p["code"] == code and p["laterality"] in (side, Laterality.BILATERAL) for p in points
-            )
+            on_side = any(p["code"] == code and p["laterality"] in (side, Laterality.BILATERAL) for p in points)
             if not on_side:
                 problems.append(
                     Problem(
@@ -176,9 +164,7 @@ def sign_problems(record: VisitRecord) -> list[Problem]:
     needled = bool(record.points or record.dry_needling)
     n_in, n_out = record.fields.get("needles_in"), record.fields.get("needles_out")
     if needled and (n_in is None or n_out is None):
-        problems.append(
-            Problem("visit", None, "needles_out", "Record the needle count in and out before signing.")
-        )
+        problems.append(Problem("visit", None, "needles_out", "Record the needle count in and out before signing."))
     elif needled and n_in != n_out:
         problems.append(
             Problem(

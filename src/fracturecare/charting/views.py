@@ -98,9 +98,7 @@ def visit_create(request, patient_id: int):
 def _with_source(record, request):
     # Where the rows came from travels as a hidden field; it is informational only.
     source = request.POST.get("prefilled_from", "")
-    record.fields["prefilled_from"] = (
-        source if source[:6] in ("plan:", "visit:") and len(source) <= 40 else ""
-    )
+    record.fields["prefilled_from"] = source if source[:6] in ("plan:", "visit:") and len(source) <= 40 else ""
     return record
 
 
@@ -212,9 +210,7 @@ def visit_amend(request, pk: int):
     form = AmendmentForm(request.POST)
     if form.is_valid():
         try:
-            services.visit_amend(
-                visit=visit, author=request.user, text=form.cleaned_data["text"], request=request
-            )
+            services.visit_amend(visit=visit, author=request.user, text=form.cleaned_data["text"], request=request)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("text", message)

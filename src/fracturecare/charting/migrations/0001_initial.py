@@ -7,219 +7,573 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('patients', '0001_initial'),
+        ("patients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visit_date', models.DateField()),
-                ('pain_nrs_before', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(10)], verbose_name='Pain NRS before treatment (0–10)')),
-                ('pain_nrs_after', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(10)], verbose_name='Pain NRS after treatment (0–10)')),
-                ('ea_waveform', models.CharField(blank=True, choices=[('continuous', 'Continuous'), ('dense_disperse', 'Dense-disperse (alternating frequencies)'), ('intermittent', 'Intermittent')], max_length=20, verbose_name='EA waveform')),
-                ('ea_frequency_hz', models.DecimalField(blank=True, decimal_places=1, help_text='The single frequency, or the low one of a dense-disperse pair.', max_digits=6, null=True, verbose_name='EA frequency (Hz)')),
-                ('ea_frequency_high_hz', models.DecimalField(blank=True, decimal_places=1, help_text='Dense-disperse only: the high frequency of the pair.', max_digits=6, null=True, verbose_name='EA high frequency (Hz)')),
-                ('ea_intensity', models.CharField(blank=True, choices=[('sensory', 'Sensory (strong but comfortable)'), ('motor_twitch', 'Motor (visible mild twitch)')], max_length=20, verbose_name='EA intensity')),
-                ('ea_intensity_ma', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='EA intensity (mA)')),
-                ('ea_duration_min', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='EA duration (min)')),
-                ('needles_in', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Needles inserted (count)')),
-                ('needles_out', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Needles removed (count)')),
-                ('other_care', models.TextField(blank=True, verbose_name='Other care given')),
-                ('notes', models.TextField(blank=True)),
-                ('prefilled_from', models.CharField(blank=True, max_length=40)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_sha256', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('clinician', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='patients.patient')),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("visit_date", models.DateField()),
+                (
+                    "pain_nrs_before",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(10)],
+                        verbose_name="Pain NRS before treatment (0–10)",
+                    ),
+                ),
+                (
+                    "pain_nrs_after",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(10)],
+                        verbose_name="Pain NRS after treatment (0–10)",
+                    ),
+                ),
+                (
+                    "ea_waveform",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("continuous", "Continuous"),
+                            ("dense_disperse", "Dense-disperse (alternating frequencies)"),
+                            ("intermittent", "Intermittent"),
+                        ],
+                        max_length=20,
+                        verbose_name="EA waveform",
+                    ),
+                ),
+                (
+                    "ea_frequency_hz",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="The single frequency, or the low one of a dense-disperse pair.",
+                        max_digits=6,
+                        null=True,
+                        verbose_name="EA frequency (Hz)",
+                    ),
+                ),
+                (
+                    "ea_frequency_high_hz",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="Dense-disperse only: the high frequency of the pair.",
+                        max_digits=6,
+                        null=True,
+                        verbose_name="EA high frequency (Hz)",
+                    ),
+                ),
+                (
+                    "ea_intensity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sensory", "Sensory (strong but comfortable)"),
+                            ("motor_twitch", "Motor (visible mild twitch)"),
+                        ],
+                        max_length=20,
+                        verbose_name="EA intensity",
+                    ),
+                ),
+                (
+                    "ea_intensity_ma",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="EA intensity (mA)"
+                    ),
+                ),
+                (
+                    "ea_duration_min",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="EA duration (min)"),
+                ),
+                (
+                    "needles_in",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="Needles inserted (count)"),
+                ),
+                (
+                    "needles_out",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="Needles removed (count)"),
+                ),
+                ("other_care", models.TextField(blank=True, verbose_name="Other care given")),
+                ("notes", models.TextField(blank=True)),
+                ("prefilled_from", models.CharField(blank=True, max_length=40)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_sha256", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "clinician",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="visits", to="patients.patient"
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-visit_date', '-id'],
+                "ordering": ["-visit_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='NeedledPoint',
+            name="NeedledPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('code', models.CharField(max_length=12, verbose_name='Point (WHO code)')),
-                ('laterality', models.CharField(choices=[('left', 'Left'), ('right', 'Right'), ('bilateral', 'Bilateral'), ('midline', 'Midline')], max_length=10)),
-                ('needle_diameter_mm', models.DecimalField(blank=True, decimal_places=2, max_digits=4, null=True, verbose_name='Needle gauge (diameter, mm)')),
-                ('needle_length_mm', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Needle length (mm)')),
-                ('depth', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('depth_unit', models.CharField(blank=True, choices=[('mm', 'mm'), ('cun', 'cun (body)')], max_length=4)),
-                ('retention_min', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Retention (min)')),
-                ('response', models.CharField(blank=True, choices=[('obtained', 'De qi obtained'), ('not_obtained', 'De qi sought, not obtained'), ('not_sought', 'Not sought')], max_length=20)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='charting.visit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("code", models.CharField(max_length=12, verbose_name="Point (WHO code)")),
+                (
+                    "laterality",
+                    models.CharField(
+                        choices=[
+                            ("left", "Left"),
+                            ("right", "Right"),
+                            ("bilateral", "Bilateral"),
+                            ("midline", "Midline"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "needle_diameter_mm",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=4,
+                        null=True,
+                        verbose_name="Needle gauge (diameter, mm)",
+                    ),
+                ),
+                (
+                    "needle_length_mm",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="Needle length (mm)"),
+                ),
+                ("depth", models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
+                (
+                    "depth_unit",
+                    models.CharField(blank=True, choices=[("mm", "mm"), ("cun", "cun (body)")], max_length=4),
+                ),
+                (
+                    "retention_min",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="Retention (min)"),
+                ),
+                (
+                    "response",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("obtained", "De qi obtained"),
+                            ("not_obtained", "De qi sought, not obtained"),
+                            ("not_sought", "Not sought"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("visit", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="charting.visit")),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'abstract': False,
-                'default_related_name': 'points',
+                "ordering": ["position", "id"],
+                "abstract": False,
+                "default_related_name": "points",
             },
         ),
         migrations.CreateModel(
-            name='ElectrodePair',
+            name="ElectrodePair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('side', models.CharField(choices=[('left', 'Left'), ('right', 'Right')], max_length=5)),
-                ('point_a', models.CharField(max_length=12)),
-                ('point_b', models.CharField(max_length=12)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='charting.visit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("side", models.CharField(choices=[("left", "Left"), ("right", "Right")], max_length=5)),
+                ("point_a", models.CharField(max_length=12)),
+                ("point_b", models.CharField(max_length=12)),
+                ("visit", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="charting.visit")),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'abstract': False,
-                'default_related_name': 'electrode_pairs',
+                "ordering": ["position", "id"],
+                "abstract": False,
+                "default_related_name": "electrode_pairs",
             },
         ),
         migrations.CreateModel(
-            name='DryNeedlingTarget',
+            name="DryNeedlingTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('muscle', models.CharField(max_length=60)),
-                ('side', models.CharField(choices=[('left', 'Left'), ('right', 'Right'), ('bilateral', 'Bilateral'), ('midline', 'Midline')], max_length=10)),
-                ('technique', models.CharField(choices=[('pistoning', 'Fast-in fast-out (pistoning)'), ('sparrow_pecking', 'Sparrow-pecking'), ('static', 'Static (left in situ)'), ('rotation', 'Rotation'), ('other', 'Other (say in notes)')], max_length=20)),
-                ('response', models.CharField(choices=[('ltr', 'Local twitch response elicited'), ('no_ltr', 'No local twitch response'), ('not_sought', 'Not sought')], max_length=20)),
-                ('needle_length_mm', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Needle length (mm)')),
-                ('depth_mm', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='Depth (mm)')),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='charting.visit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("muscle", models.CharField(max_length=60)),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[
+                            ("left", "Left"),
+                            ("right", "Right"),
+                            ("bilateral", "Bilateral"),
+                            ("midline", "Midline"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "technique",
+                    models.CharField(
+                        choices=[
+                            ("pistoning", "Fast-in fast-out (pistoning)"),
+                            ("sparrow_pecking", "Sparrow-pecking"),
+                            ("static", "Static (left in situ)"),
+                            ("rotation", "Rotation"),
+                            ("other", "Other (say in notes)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[
+                            ("ltr", "Local twitch response elicited"),
+                            ("no_ltr", "No local twitch response"),
+                            ("not_sought", "Not sought"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "needle_length_mm",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="Needle length (mm)"),
+                ),
+                (
+                    "depth_mm",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="Depth (mm)"
+                    ),
+                ),
+                ("visit", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="charting.visit")),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'abstract': False,
-                'default_related_name': 'dry_needling',
+                "ordering": ["position", "id"],
+                "abstract": False,
+                "default_related_name": "dry_needling",
             },
         ),
         migrations.CreateModel(
-            name='Amendment',
+            name="Amendment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('text', models.TextField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='amendments', to='charting.visit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("text", models.TextField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="amendments", to="charting.visit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AdverseEvent',
+            name="AdverseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('scheme', models.CharField(default='white2001-3tier', max_length=40)),
-                ('severity', models.CharField(choices=[('mild', 'Mild: short, reversible, no inconvenience'), ('significant', 'Significant: needs medical intervention or interferes with activities'), ('serious', 'Serious: hospital admission, possible lasting disability, or death')], max_length=20)),
-                ('event_type', models.CharField(choices=[('bleeding', 'Bleeding'), ('bruising', 'Bruising or haematoma'), ('needle_pain', 'Pain at the needle site'), ('post_treatment_soreness', 'Post-treatment soreness'), ('aggravation', 'Aggravation of symptoms'), ('drowsiness', 'Drowsiness or tiredness'), ('vasovagal', 'Dizziness, faint or vasovagal reaction'), ('nausea', 'Nausea'), ('headache', 'Headache'), ('emotional_reaction', 'Emotional reaction'), ('local_infection', 'Local infection'), ('burn_moxa', 'Burn (moxibustion)'), ('allergy', 'Allergy'), ('forgotten_needle', 'Forgotten needle'), ('stuck_or_bent_needle', 'Stuck or bent needle'), ('broken_needle', 'Broken needle'), ('nerve_injury', 'Nerve injury'), ('pneumothorax', 'Pneumothorax'), ('other_organ_injury', 'Other organ injury'), ('ea_skin_lesion', 'Skin lesion from electroacupuncture'), ('other', 'Other (describe)')], max_length=40, verbose_name='Type')),
-                ('required_treatment', models.BooleanField(default=False)),
-                ('description', models.TextField(blank=True)),
-                ('action_taken', models.TextField(blank=True)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='charting.visit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("scheme", models.CharField(default="white2001-3tier", max_length=40)),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("mild", "Mild: short, reversible, no inconvenience"),
+                            ("significant", "Significant: needs medical intervention or interferes with activities"),
+                            ("serious", "Serious: hospital admission, possible lasting disability, or death"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "event_type",
+                    models.CharField(
+                        choices=[
+                            ("bleeding", "Bleeding"),
+                            ("bruising", "Bruising or haematoma"),
+                            ("needle_pain", "Pain at the needle site"),
+                            ("post_treatment_soreness", "Post-treatment soreness"),
+                            ("aggravation", "Aggravation of symptoms"),
+                            ("drowsiness", "Drowsiness or tiredness"),
+                            ("vasovagal", "Dizziness, faint or vasovagal reaction"),
+                            ("nausea", "Nausea"),
+                            ("headache", "Headache"),
+                            ("emotional_reaction", "Emotional reaction"),
+                            ("local_infection", "Local infection"),
+                            ("burn_moxa", "Burn (moxibustion)"),
+                            ("allergy", "Allergy"),
+                            ("forgotten_needle", "Forgotten needle"),
+                            ("stuck_or_bent_needle", "Stuck or bent needle"),
+                            ("broken_needle", "Broken needle"),
+                            ("nerve_injury", "Nerve injury"),
+                            ("pneumothorax", "Pneumothorax"),
+                            ("other_organ_injury", "Other organ injury"),
+                            ("ea_skin_lesion", "Skin lesion from electroacupuncture"),
+                            ("other", "Other (describe)"),
+                        ],
+                        max_length=40,
+                        verbose_name="Type",
+                    ),
+                ),
+                ("required_treatment", models.BooleanField(default=False)),
+                ("description", models.TextField(blank=True)),
+                ("action_taken", models.TextField(blank=True)),
+                ("visit", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="charting.visit")),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'abstract': False,
-                'default_related_name': 'adverse_events',
+                "ordering": ["position", "id"],
+                "abstract": False,
+                "default_related_name": "adverse_events",
             },
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['patient', 'visit_date'], name='charting_vi_patient_693390_idx'),
+            model_name="visit",
+            index=models.Index(fields=["patient", "visit_date"], name="charting_vi_patient_693390_idx"),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('pain_nrs_before__gte', 0), ('pain_nrs_before__lte', 10)), ('pain_nrs_before__isnull', True), _connector='OR'), name='visit_nrs_before_0_10'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("pain_nrs_before__gte", 0), ("pain_nrs_before__lte", 10)),
+                    ("pain_nrs_before__isnull", True),
+                    _connector="OR",
+                ),
+                name="visit_nrs_before_0_10",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('pain_nrs_after__gte', 0), ('pain_nrs_after__lte', 10)), ('pain_nrs_after__isnull', True), _connector='OR'), name='visit_nrs_after_0_10'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("pain_nrs_after__gte", 0), ("pain_nrs_after__lte", 10)),
+                    ("pain_nrs_after__isnull", True),
+                    _connector="OR",
+                ),
+                name="visit_nrs_after_0_10",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('signed_at__isnull', True), ('signed_by__isnull', True), ('signed_sha256', '')), models.Q(('signed_at__isnull', False), ('signed_by__isnull', False), models.Q(('signed_sha256', ''), _negated=True)), _connector='OR'), name='visit_signature_complete'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("signed_at__isnull", True), ("signed_by__isnull", True), ("signed_sha256", "")),
+                    models.Q(
+                        ("signed_at__isnull", False),
+                        ("signed_by__isnull", False),
+                        models.Q(("signed_sha256", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="visit_signature_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('ea_waveform', ''), ('ea_waveform__in', ['continuous', 'dense_disperse', 'intermittent']), _connector='OR'), name='visit_ea_waveform_valid'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ea_waveform", ""),
+                    ("ea_waveform__in", ["continuous", "dense_disperse", "intermittent"]),
+                    _connector="OR",
+                ),
+                name="visit_ea_waveform_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('ea_intensity', ''), ('ea_intensity__in', ['sensory', 'motor_twitch']), _connector='OR'), name='visit_ea_intensity_valid'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ea_intensity", ""), ("ea_intensity__in", ["sensory", "motor_twitch"]), _connector="OR"
+                ),
+                name="visit_ea_intensity_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ea_duration_min__isnull', True), ('ea_frequency_high_hz__isnull', True), ('ea_frequency_hz__isnull', True), ('ea_intensity', ''), ('ea_intensity_ma__isnull', True), ('ea_waveform', '')), models.Q(models.Q(('ea_waveform', ''), _negated=True), ('ea_duration_min__gt', 0), ('ea_frequency_hz__gt', 0), models.Q(('ea_intensity', ''), _negated=True)), _connector='OR'), name='visit_ea_parameters_complete'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("ea_duration_min__isnull", True),
+                        ("ea_frequency_high_hz__isnull", True),
+                        ("ea_frequency_hz__isnull", True),
+                        ("ea_intensity", ""),
+                        ("ea_intensity_ma__isnull", True),
+                        ("ea_waveform", ""),
+                    ),
+                    models.Q(
+                        models.Q(("ea_waveform", ""), _negated=True),
+                        ("ea_duration_min__gt", 0),
+                        ("ea_frequency_hz__gt", 0),
+                        models.Q(("ea_intensity", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="visit_ea_parameters_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ea_frequency_high_hz__isnull', True), models.Q(('ea_waveform', 'dense_disperse'), _negated=True)), models.Q(('ea_frequency_high_hz__gt', models.F('ea_frequency_hz')), ('ea_waveform', 'dense_disperse')), _connector='OR'), name='visit_ea_high_frequency_dense_disperse'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("ea_frequency_high_hz__isnull", True),
+                        models.Q(("ea_waveform", "dense_disperse"), _negated=True),
+                    ),
+                    models.Q(
+                        ("ea_frequency_high_hz__gt", models.F("ea_frequency_hz")), ("ea_waveform", "dense_disperse")
+                    ),
+                    _connector="OR",
+                ),
+                name="visit_ea_high_frequency_dense_disperse",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needledpoint',
-            constraint=models.CheckConstraint(condition=models.Q(('laterality__in', ['left', 'right', 'bilateral', 'midline'])), name='point_laterality_valid'),
+            model_name="needledpoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("laterality__in", ["left", "right", "bilateral", "midline"])),
+                name="point_laterality_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needledpoint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('depth__isnull', True), ('depth_unit', '')), models.Q(('depth__gt', 0), ('depth_unit__in', ['mm', 'cun'])), _connector='OR'), name='point_depth_has_unit'),
+            model_name="needledpoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("depth__isnull", True), ("depth_unit", "")),
+                    models.Q(("depth__gt", 0), ("depth_unit__in", ["mm", "cun"])),
+                    _connector="OR",
+                ),
+                name="point_depth_has_unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needledpoint',
-            constraint=models.CheckConstraint(condition=models.Q(('needle_diameter_mm__isnull', True), ('needle_diameter_mm__gt', 0), _connector='OR'), name='point_needle_diameter_positive'),
+            model_name="needledpoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("needle_diameter_mm__isnull", True), ("needle_diameter_mm__gt", 0), _connector="OR"
+                ),
+                name="point_needle_diameter_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needledpoint',
-            constraint=models.CheckConstraint(condition=models.Q(('needle_length_mm__isnull', True), ('needle_length_mm__gt', 0), _connector='OR'), name='point_needle_length_positive'),
+            model_name="needledpoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("needle_length_mm__isnull", True), ("needle_length_mm__gt", 0), _connector="OR"),
+                name="point_needle_length_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needledpoint',
-            constraint=models.UniqueConstraint(fields=('visit', 'code', 'laterality'), name='point_once_per_side'),
+            model_name="needledpoint",
+            constraint=models.UniqueConstraint(fields=("visit", "code", "laterality"), name="point_once_per_side"),
         ),
         migrations.AddConstraint(
-            model_name='electrodepair',
-            constraint=models.CheckConstraint(condition=models.Q(('side__in', ['left', 'right'])), name='electrode_side_valid'),
+            model_name="electrodepair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("side__in", ["left", "right"])), name="electrode_side_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='electrodepair',
-            constraint=models.CheckConstraint(condition=models.Q(('point_a', models.F('point_b')), _negated=True), name='electrode_points_differ'),
+            model_name="electrodepair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("point_a", models.F("point_b")), _negated=True), name="electrode_points_differ"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dryneedlingtarget',
-            constraint=models.CheckConstraint(condition=models.Q(('side__in', ['left', 'right', 'bilateral', 'midline'])), name='dn_side_valid'),
+            model_name="dryneedlingtarget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("side__in", ["left", "right", "bilateral", "midline"])), name="dn_side_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dryneedlingtarget',
-            constraint=models.CheckConstraint(condition=models.Q(('technique__in', ['pistoning', 'sparrow_pecking', 'static', 'rotation', 'other'])), name='dn_technique_valid'),
+            model_name="dryneedlingtarget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("technique__in", ["pistoning", "sparrow_pecking", "static", "rotation", "other"])),
+                name="dn_technique_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dryneedlingtarget',
-            constraint=models.CheckConstraint(condition=models.Q(('response__in', ['ltr', 'no_ltr', 'not_sought'])), name='dn_response_valid'),
+            model_name="dryneedlingtarget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("response__in", ["ltr", "no_ltr", "not_sought"])), name="dn_response_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='amendment',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='amendment_text_present'),
+            model_name="amendment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="amendment_text_present"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adverseevent',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__in', ['mild', 'significant', 'serious'])), name='ae_severity_valid'),
+            model_name="adverseevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("severity__in", ["mild", "significant", "serious"])), name="ae_severity_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adverseevent',
-            constraint=models.CheckConstraint(condition=models.Q(('event_type__in', ['bleeding', 'bruising', 'needle_pain', 'post_treatment_soreness', 'aggravation', 'drowsiness', 'vasovagal', 'nausea', 'headache', 'emotional_reaction', 'local_infection', 'burn_moxa', 'allergy', 'forgotten_needle', 'stuck_or_bent_needle', 'broken_needle', 'nerve_injury', 'pneumothorax', 'other_organ_injury', 'ea_skin_lesion', 'other'])), name='ae_type_valid'),
+            model_name="adverseevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "event_type__in",
+                        [
+                            "bleeding",
+                            "bruising",
+                            "needle_pain",
+                            "post_treatment_soreness",
+                            "aggravation",
+                            "drowsiness",
+                            "vasovagal",
+                            "nausea",
+                            "headache",
+                            "emotional_reaction",
+                            "local_infection",
+                            "burn_moxa",
+                            "allergy",
+                            "forgotten_needle",
+                            "stuck_or_bent_needle",
+                            "broken_needle",
+                            "nerve_injury",
+                            "pneumothorax",
+                            "other_organ_injury",
+                            "ea_skin_lesion",
+                            "other",
+                        ],
+                    )
+                ),
+                name="ae_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adverseevent',
-            constraint=models.CheckConstraint(condition=models.Q(('scheme', ''), _negated=True), name='ae_scheme_present'),
+            model_name="adverseevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("scheme", ""), _negated=True), name="ae_scheme_present"
+            ),
         ),
     ]

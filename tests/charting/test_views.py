@@ -1,0 +1,221 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from fracturecare.accounts.models import Role
+from fracturecare.audit.models import AuditEvent
+from fracturecare.charting.models import AdverseEvent, Amendment, NeedledPoint, Visit
+from tests.charting.factories import NeedledPointFactory, VisitFactory, amendment, signed_visit
+from tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+YESTERDAY = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+PREFIX = {"points": "pt", "dry_needling": "dn", "electrode_pairs": "ea", "adverse_events": "ae"}
+
+
+def post_data(visit=None, **rows) -> dict:
+    """The POST a browser sends: the visit fields and every row set with its management form."""
+    data = {
+        "visit_date": YESTERDAY,
+        "pain_nrs_before": "6",
+        "pain_nrs_after": "3",
+        "needles_in": "3",
+        "needles_out": "3",
+        "other_care": "Walking advice given.",
+        "notes": "",
+        "ea_waveform": "",
+        "ea_intensity": "",
+        **(visit or {}),
+    }
+    rows.setdefault("points", [{"code": "KI3", "laterality": "left"}, {"code": "st 36", "laterality": "right"}])
+    for section, prefix in PREFIX.items():
+        given = rows.get(section, [])
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(given) + 1)  # plus one blank row, as the page offers
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+        for i, row in enumerate(given):
+            for key, value in row.items():
+                data[f"{prefix}-{i}-{key}"] = value
+    return data
+
+
+def test_charting_a_visit_then_signing_it(client, login):
+    clinician = login(Role.CLINICIAN)
+    patient = PatientFactory()
+    form = client.get(reverse("charting:visit_create", args=[patient.pk]))
+    assert form.status_code == 200
+    assert b"Save visit draft" in form.content
+
+    response = client.post(
+        reverse("charting:visit_create", args=[patient.pk]),
+        post_data(
+            dry_needling=[{"muscle": "soleus", "side": "left", "technique": "pistoning", "response": "ltr"}],
+            adverse_events=[{"severity": "mild", "event_type": "bruising"}],
+        ),
+    )
+    visit = Visit.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("charting:visit_detail", args=[visit.pk])
+    assert visit.clinician == clinician
+    assert [p.code for p in visit.points.all()] == ["KI3", "ST36"]
+
+    detail = client.get(reverse("charting:visit_detail", args=[visit.pk]))
+    assert b"Sign visit" in detail.content and b"Draft" in detail.content
+
+    signed = client.post(reverse("charting:visit_sign", args=[visit.pk]), follow=True)
+    assert b"Visit signed and locked." in signed.content
+    assert b"Sign visit" not in signed.content and b"Add amendment" in signed.content
+    assert Visit.objects.get().is_signed
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (post_data({"pain_nrs_before": "11"}), b"less than or equal to 10"),
+        (post_data(points=[{"code": "QQ12", "laterality": "left"}]), "“QQ12” is not a WHO point code".encode()),
+        (post_data(points=[{"code": "KI3", "laterality": "up"}]), b"Select a valid choice"),
+        (post_data(points=[{"code": "KI3"}]), b"Required when this row is used."),
+        (
+            post_data(points=[{"code": "KI3", "laterality": "left", "depth": "5"}]),
+            b"Give the depth and its unit together.",
+        ),
+        (post_data(adverse_events=[{"severity": "mild"}]), b"Required when this row is used."),
+        (
+            post_data(
+                {
+                    "ea_waveform": "continuous",
+                    "ea_frequency_hz": "2",
+                    "ea_intensity": "sensory",
+                    "ea_duration_min": "20",
+                },
+                electrode_pairs=[{"side": "right", "point_a": "KI3", "point_b": "ST36"}],
+            ),
+            b"both electrodes of a pair must be on the same side",
+        ),
+    ],
+)
+def test_bad_input_re_renders_with_field_messages_and_saves_nothing(client, login, data, message):
+    login(Role.CLINICIAN)
+    patient = PatientFactory()
+    response = client.post(reverse("charting:visit_create", args=[patient.pk]), data)
+    assert response.status_code == 200
+    assert message in response.content
+    assert b"Nothing was saved." in response.content
+    assert not Visit.objects.exists() and not NeedledPoint.objects.exists() and not AdverseEvent.objects.exists()
+    # What was typed is still there to correct.
+    assert b"Walking advice given." in response.content
+
+
+def test_new_visit_is_prefilled_from_the_last_visit(client, login):
+    login(Role.CLINICIAN)
+    last = NeedledPointFactory(code="GB34", laterality="right", needle_length_mm=40).visit
+    page = client.get(reverse("charting:visit_create", args=[last.patient.pk]))
+    assert b'value="GB34"' in page.content and b'value="40"' in page.content
+    assert f"the visit of {last.visit_date:%Y-%m-%d}".encode() in page.content
+
+
+def test_a_signed_visit_cannot_be_edited_but_can_be_amended(client, login):
+    user = login(Role.CLINICIAN)
+    visit = signed_visit(clinician=user)
+    edit = client.get(reverse("charting:visit_edit", args=[visit.pk]))
+    assert edit.status_code == 302
+    client.post(reverse("charting:visit_edit", args=[visit.pk]), post_data())
+    assert not NeedledPoint.objects.filter(visit=visit).exists()
+
+    empty = client.post(reverse("charting:visit_amend", args=[visit.pk]), {"text": ""})
+    assert empty.status_code == 200 and b"This field is required." in empty.content
+    assert not Amendment.objects.exists()
+    client.post(reverse("charting:visit_amend", args=[visit.pk]), {"text": "Patient reports bruise gone."})
+    page = client.get(reverse("charting:visit_detail", args=[visit.pk]))
+    assert b"Patient reports bruise gone." in page.content
+    assert b"Integrity check: unchanged since signing." in page.content
+
+
+def test_editing_a_draft(client, login):
+    user = login(Role.CLINICIAN)
+    visit = NeedledPointFactory(visit=VisitFactory(clinician=user)).visit
+    page = client.get(reverse("charting:visit_edit", args=[visit.pk]))
+    assert b'value="KI3"' in page.content
+    client.post(
+        reverse("charting:visit_edit", args=[visit.pk]), post_data(points=[{"code": "LR3", "laterality": "bilateral"}])
+    )
+    assert [p.code for p in Visit.objects.get().points.all()] == ["LR3"]
+
+
+def test_another_clinician_cannot_sign_my_draft(client, login):
+    login(Role.CLINICIAN)
+    visit = VisitFactory()
+    page = client.get(reverse("charting:visit_detail", args=[visit.pk]))
+    assert b"Sign visit" not in page.content
+    client.post(reverse("charting:visit_sign", args=[visit.pk]))
+    assert not Visit.objects.get().is_signed
+
+
+def test_signing_with_needles_unaccounted_shows_why(client, login):
+    user = login(Role.CLINICIAN)
+    visit = NeedledPointFactory(visit=VisitFactory(clinician=user)).visit
+    response = client.post(reverse("charting:visit_sign", args=[visit.pk]))
+    assert response.status_code == 200
+    assert b"Record the needle count in and out before signing." in response.content
+    assert not Visit.objects.get().is_signed
+
+
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.PATIENT])
+def test_non_clinical_roles_are_refused(client, login, role):
+    login(role)
+    visit = VisitFactory()
+    assert client.get(reverse("charting:visit_detail", args=[visit.pk])).status_code == 403
+    assert client.get(reverse("charting:visit_list", args=[visit.patient.pk])).status_code == 403
+
+
+def test_reads_are_audited(client, login):
+    login(Role.CLINICIAN)
+    visit = VisitFactory()
+    client.get(reverse("charting:visit_detail", args=[visit.pk]))
+    client.get(reverse("charting:visit_list", args=[visit.patient.pk]))
+    assert set(AuditEvent.objects.filter(patient=visit.patient).values_list("action", flat=True)) == {
+        "visit.viewed",
+        "visit.list_viewed",
+    }
+
+
+def _queries(client, url, django_assert_max_num_queries) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_visit_list_queries_do_not_grow_with_visits(client, login, django_assert_max_num_queries):
+    login(Role.CLINICIAN)
+    patient = PatientFactory()
+    clinician = VisitFactory(patient=patient).clinician
+    Visit.objects.bulk_create(
+        [Visit(patient=patient, clinician=clinician, visit_date=datetime.date(2025, 1, 1)) for _ in range(9)]
+    )
+    url = reverse("charting:visit_list", args=[patient.pk])
+    few = _queries(client, url, django_assert_max_num_queries)
+    Visit.objects.bulk_create(
+        [Visit(patient=patient, clinician=clinician, visit_date=datetime.date(2024, 1, 1)) for _ in range(990)]
+    )
+    many = _queries(client, url, django_assert_max_num_queries)
+    assert Visit.objects.filter(patient=patient).count() == 1000
+    assert many == few
+
+
+def test_visit_detail_queries_do_not_grow_with_rows(client, login, django_assert_max_num_queries):
+    login(Role.CLINICIAN)
+    visit = signed_visit()
+    url = reverse("charting:visit_detail", args=[visit.pk])
+
+    def add(n):
+        Amendment.objects.bulk_create([Amendment(visit=visit, author=visit.clinician, text=f"a{i}") for i in range(n)])
+
+    add(10)
+    few = _queries(client, url, django_assert_max_num_queries)
+    add(990)
+    many = _queries(client, url, django_assert_max_num_queries)
+    assert many == few
+    amendment(visit)  # the helper stays usable for other tests
