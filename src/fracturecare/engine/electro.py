@@ -26,6 +26,8 @@ def assign_electroacupuncture(facts: dict[str, Any], site: dict, screened: Scree
         a, b = by_code.get(first), by_code.get(second)
         if a is None or b is None or a["area"] != b["area"]:
             continue
+        if {first, second} & screened.ea_blocked_points:
+            continue
         sides = SIDES[a["laterality"]] & SIDES[b["laterality"]]
         if a["area"] == site["body_area"]:
             sides -= SIDES.get(injured, set()) if injured != "midline" else set()

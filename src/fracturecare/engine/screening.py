@@ -25,6 +25,7 @@ class Screened:
     warnings: list[dict] = field(default_factory=list)
     ea_blocked: list[dict] = field(default_factory=list)  # rules that forbid or limit EA
     ea_blocked_sides: dict[str, set[str]] = field(default_factory=dict)  # limb area -> sides
+    ea_blocked_points: set[str] = field(default_factory=set)  # codes that may not carry a current
 
 
 def _exclusion(rule: dict, **key) -> dict:
@@ -113,9 +114,14 @@ def screen(facts: dict[str, Any], points: list[dict], targets: list[dict], kb) -
             scope = rule["scope"]
             if "limb" in scope:
                 result.ea_blocked_sides.setdefault(scope["limb"]["area"], set()).add(scope["limb"]["side"])
-            else:
+                touched = True
+            elif "all" in scope:
                 result.ea_blocked.append(rule)
-            touched = True
+                touched = True
+            else:
+                codes = {p["code"] for p in result.points if _point_in_scope(scope, p, kb)}
+                result.ea_blocked_points |= codes
+                touched |= bool(codes)
         if touched:
             result.warnings.append({
                 "code": rule["id"],
