@@ -23,7 +23,8 @@ class Clinic:
 def _clinic_zone(settings):
     settings.CLINIC_TIME_ZONE = "America/New_York"
     settings.TIME_ZONE = "America/New_York"
-    settings.CLINIC = {**settings.CLINIC, "base_url": "https://clinic.example.test"}
+    # A neutral clinic name, so tests can check that emails carry no health words of our own.
+    settings.CLINIC = {**settings.CLINIC, "name": "Springfield Clinic", "base_url": "https://clinic.example.test"}
 
 
 @pytest.fixture
