@@ -1,1 +1,67 @@
-"""Models for outcomes."""
+"""Outcome assessments: pain, function (LEFS) and return-to-activity stage on a date."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from fracturecare.outcomes.measures import LEFS_MAX, LEFS_MIN, NRS_MAX, NRS_MIN
+from fracturecare.outcomes.stages import WALK_RUN_LAST_DAY, Phase
+
+
+class Timepoint(models.TextChoices):
+    INTAKE = "intake", "Intake"
+    REVIEW = "review", "Scheduled review"
+    DISCHARGE = "discharge", "Discharge"
+    OTHER = "other", "Other"
+
+
+class OutcomeAssessment(models.Model):
+    """One dated assessment. Assessments are corrected by recording a new one, never edited."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="outcome_assessments")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_on = models.DateField()
+    timepoint = models.CharField(max_length=12, choices=Timepoint.choices)
+    pain_nrs = models.PositiveSmallIntegerField("Pain NRS (0–10)", null=True, blank=True)
+    lefs_items = models.JSONField("LEFS item scores", null=True, blank=True)
+    lefs_total = models.PositiveSmallIntegerField("LEFS total (0–80)", null=True, blank=True)
+    phase = models.CharField("Return-to-activity phase", max_length=20, choices=Phase.choices, blank=True)
+    walk_run_day = models.PositiveSmallIntegerField("Walk–run progression day", null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessed_on", "id"]
+        indexes = [models.Index(fields=["patient", "assessed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pain_nrs__isnull=True) | Q(pain_nrs__gte=NRS_MIN, pain_nrs__lte=NRS_MAX),
+                name="outcome_nrs_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(lefs_total__isnull=True, lefs_items__isnull=True)
+                | Q(lefs_total__gte=LEFS_MIN, lefs_total__lte=LEFS_MAX, lefs_items__isnull=False),
+                name="outcome_lefs_total_0_80_with_items",
+            ),
+            models.CheckConstraint(condition=Q(timepoint__in=Timepoint.values), name="outcome_timepoint_valid"),
+            models.CheckConstraint(condition=Q(phase="") | Q(phase__in=Phase.values), name="outcome_phase_valid"),
+            models.CheckConstraint(
+                condition=Q(walk_run_day__isnull=True)
+                | Q(phase=Phase.RETURN_TO_RUN, walk_run_day__gte=1, walk_run_day__lte=WALK_RUN_LAST_DAY),
+                name="outcome_walk_run_day_in_return_to_run",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_nrs__isnull=False) | Q(lefs_total__isnull=False) | ~Q(phase=""),
+                name="outcome_records_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcomes {self.assessed_on} ({self.patient})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("outcome assessments are not edited; record a new one")
+        super().save(*args, **kwargs)

@@ -1,0 +1,76 @@
+"""The outcomes page (progress chart, flag, history) and the assessment form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.audit.services import audit_record
+from fracturecare.outcomes import measures, services, stages
+from fracturecare.outcomes.forms import AssessmentForm
+from fracturecare.outcomes.models import OutcomeAssessment
+from fracturecare.outcomes.selectors import REVIEW_INTERVAL_DAYS, outcome_summary
+from fracturecare.patients.models import Patient
+
+
+def _patient(patient_id: int) -> Patient:
+    try:
+        return Patient.objects.get(pk=patient_id)
+    except Patient.DoesNotExist:
+        raise Http404("No such patient") from None
+
+
+@role_required(*CLINICAL)
+@require_http_methods(["GET"])
+def patient_outcomes(request, patient_id: int):
+    patient = _patient(patient_id)
+    summary = outcome_summary(patient)
+    audit_record(
+        actor=request.user,
+        action="outcome.viewed",
+        patient=patient,
+        obj=patient,
+        data={"shown": len(summary.assessments)},
+        request=request,
+    )
+    return render(
+        request,
+        "outcomes/patient_outcomes.html",
+        {
+            "patient": patient,
+            "summary": summary,
+            "assessments": list(reversed(summary.assessments)),
+            "phases": [(label, stages.PHASE_GOALS[value]) for value, label in stages.Phase.choices],
+            "walk_run_days": stages.WALK_RUN_DAYS,
+            "walk_run_source": stages.WALK_RUN_SOURCE,
+            "walk_run_rules": stages.WALK_RUN_RULES,
+            "citations": measures.CITATIONS,
+            "review_interval": REVIEW_INTERVAL_DAYS,
+        },
+    )
+
+
+@role_required(*CLINICAL)
+@require_http_methods(["GET", "POST"])
+def assessment_create(request, patient_id: int):
+    patient = _patient(patient_id)
+    form = AssessmentForm(request.POST or None)
+    has_intake = OutcomeAssessment.objects.filter(patient=patient).exists()
+    if request.method == "GET":
+        form.initial.setdefault("timepoint", "review" if has_intake else "intake")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_create(
+                patient=patient, recorded_by=request.user, request=request, **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Outcome measures recorded.")
+            return redirect("outcomes:patient_outcomes", patient_id=patient.pk)
+    return render(request, "outcomes/assessment_form.html", {"patient": patient, "form": form})
