@@ -6,6 +6,7 @@ import datetime
 import re
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from fracturecare.accounts.permissions import CLINICAL
 from fracturecare.audit.services import audit_record
@@ -57,6 +58,14 @@ def patient_list(*, query: str = "") -> QuerySet[Patient]:
 def patient_get(*, patient_id: int) -> Patient:
     """One patient by id (raises Patient.DoesNotExist)."""
     return Patient.objects.get(pk=patient_id)
+
+
+def patient_or_404(*, patient_id: int) -> Patient:
+    """One patient by id, or Http404."""
+    try:
+        return patient_get(patient_id=patient_id)
+    except Patient.DoesNotExist:
+        raise Http404("No such patient") from None
 
 
 def can_see_clinical(user) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -13,16 +12,8 @@ from fracturecare.accounts.permissions import STAFF, role_required
 from fracturecare.audit.services import audit_record
 from fracturecare.patients import selectors, services
 from fracturecare.patients.forms import PatientForm, PatientSearchForm
-from fracturecare.patients.models import Patient
 
 PAGE_SIZE = 25
-
-
-def _get_patient(patient_id: int) -> Patient:
-    try:
-        return selectors.patient_get(patient_id=patient_id)
-    except Patient.DoesNotExist:
-        raise Http404("No such patient") from None
 
 
 @role_required(*STAFF)
@@ -60,12 +51,13 @@ def patient_create(request):
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
 def patient_edit(request, patient_id: int):
-    patient = _get_patient(patient_id)
+    patient = selectors.patient_or_404(patient_id=patient_id)
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         # The form filled `patient` in place; reload so the service sees the stored values.
         services.patient_update(
-            actor=request.user, patient=_get_patient(patient_id), request=request, **form.cleaned_data
+            actor=request.user, patient=selectors.patient_or_404(patient_id=patient_id), request=request,
+            **form.cleaned_data,
         )
         messages.success(request, "Patient details saved.")
         return redirect("patients:detail", patient_id=patient_id)
@@ -78,7 +70,7 @@ def patient_edit(request, patient_id: int):
 @role_required(*STAFF)
 @require_http_methods(["GET"])
 def patient_detail(request, patient_id: int):
-    patient = _get_patient(patient_id)
+    patient = selectors.patient_or_404(patient_id=patient_id)
     timeline = selectors.patient_record(patient=patient, user=request.user, request=request)
     return render(request, "patients/patient_detail.html", {
         "patient": patient,

@@ -1,3 +1,71 @@
-from ninja import Router
+"""POST /api/v1/plans: a case in, the engine's plan out (the same plan as `fracturecare plan`).
 
-router = Router()
+Authentication: the clinic session (sign in at /accounts/login/, send the session cookie
+and, as for any unsafe request with a session, the CSRF token in `X-CSRFToken`).
+Clinicians and clinic admins may call it. Answers:
+
+- 200: the plan, exactly as `make_plan(case, load_knowledge())` returns it;
+- 401: not signed in; 403: signed in with another role;
+- 422 `{"detail", "errors": [{"field", "message"}]}`: the body is not JSON, not one case
+  object, or breaks the case contract. Nothing is stored.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import JsonResponse
+from ninja import Router
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from fracturecare.accounts.permissions import CLINICAL
+from fracturecare.audit.services import audit_record
+from fracturecare.evaluations.case_schema import case_schema
+from fracturecare.planning.services import plan_generate
+
+router = Router(tags=["plans"])
+
+
+def _invalid(errors: list[tuple[str, str]]) -> JsonResponse:
+    return JsonResponse(
+        {"detail": errors[0][1] if len(errors) == 1 else "The case is not valid.",
+         "errors": [{"field": f, "message": m} for f, m in errors]},
+        status=422,
+    )
+
+
+@router.post(
+    "/plans",
+    auth=django_auth,
+    url_name="plans",
+    summary="Plan a case",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": case_schema()}}},
+        "responses": {
+            "200": {"description": "The plan (contracts/plan.schema.json)"},
+            "401": {"description": "Not signed in"},
+            "403": {"description": "Signed in without a clinical role"},
+            "422": {"description": "Not a valid case: `errors` names each field"},
+        },
+    },
+)
+def create_plan(request):
+    """Run the engine on the case in the body and return its plan; nothing is stored."""
+    from fracturecare.engine import CaseError
+
+    if request.user.role not in CLINICAL:
+        raise HttpError(403, "Only clinicians and clinic admins may generate plans.")
+    try:
+        case = json.loads(request.body or b"")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return _invalid([("", f"The body is not JSON: {getattr(exc, 'msg', exc)}.")])
+    if not isinstance(case, dict):
+        return _invalid([("", "The body must be one case: a JSON object.")])
+    try:
+        plan = plan_generate(case)
+    except CaseError as exc:
+        return _invalid([(e.field, e.message) for e in exc.errors])
+    audit_record(actor=request.user, action="plan.api_generated",
+                 data={"triage": plan.get("triage", {}).get("level")}, request=request)
+    return JsonResponse(plan, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,22 @@
+"""Reading evaluations."""
+
+from __future__ import annotations
+
+from fracturecare.audit.services import audit_record
+from fracturecare.evaluations.models import Evaluation
+
+
+def evaluation_get(*, evaluation_id: int) -> Evaluation:
+    """One evaluation with its patient, clinician and plan (raises Evaluation.DoesNotExist)."""
+    return Evaluation.objects.select_related("patient", "clinician", "plan").get(pk=evaluation_id)
+
+
+def evaluation_read(*, evaluation: Evaluation, user, request=None) -> Evaluation:
+    """Record that `user` read this evaluation."""
+    audit_record(actor=user, action="evaluation.viewed", patient=evaluation.patient, obj=evaluation,
+                 request=request)
+    return evaluation
+
+
+def latest_evaluation(*, patient) -> Evaluation | None:
+    return Evaluation.objects.filter(patient=patient).order_by("-created_at", "-id").first()

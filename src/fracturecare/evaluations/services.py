@@ -1,0 +1,27 @@
+"""Recording an evaluation: store the case and the engine's plan together, or nothing."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from fracturecare.audit.services import audit_record
+from fracturecare.evaluations.models import Evaluation
+from fracturecare.planning import services as planning_services
+
+
+@transaction.atomic
+def evaluation_submit(*, patient, clinician, case: dict, request=None) -> Evaluation:
+    """Run the engine on `case`, then store the evaluation and its plan.
+
+    The engine runs first: a case it rejects (engine.CaseError) leaves nothing behind.
+    """
+    generated = planning_services.plan_generate(case)
+    evaluation = Evaluation(patient=patient, clinician=clinician, case=case)
+    evaluation.full_clean()
+    evaluation.save()
+    audit_record(
+        actor=clinician, action="evaluation.created", patient=patient, obj=evaluation,
+        data={"fields": sorted(case)}, request=request,
+    )
+    planning_services.plan_create(evaluation=evaluation, generated=generated, actor=clinician, request=request)
+    return evaluation

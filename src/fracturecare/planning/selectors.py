@@ -1,0 +1,37 @@
+"""Reading plans."""
+
+from __future__ import annotations
+
+from fracturecare.audit.services import audit_record
+from fracturecare.planning.models import Plan, PlanVersion
+from fracturecare.planning.services import WorkingPlan, working_plan
+
+
+def plan_get(*, plan_id: int) -> Plan:
+    """One plan with its patient and evaluation (raises Plan.DoesNotExist)."""
+    return Plan.objects.select_related("patient", "evaluation", "evaluation__clinician", "created_by").get(
+        pk=plan_id
+    )
+
+
+def plan_read(*, plan: Plan, user, request=None) -> WorkingPlan:
+    """The working plan as the page shows it; the read is audited."""
+    work = working_plan(plan)
+    audit_record(
+        actor=user, action="plan.viewed", patient=plan.patient, obj=plan,
+        data={"status": work.status, "version": work.latest.number if work.latest else None},
+        request=request,
+    )
+    return work
+
+
+def plan_version_read(*, plan: Plan, number: int, user, request=None) -> PlanVersion:
+    """One signed version (raises PlanVersion.DoesNotExist); the read is audited."""
+    version = PlanVersion.objects.select_related("signed_by").get(plan=plan, number=number)
+    audit_record(actor=user, action="plan.version_viewed", patient=plan.patient, obj=plan,
+                 data={"version": number}, request=request)
+    return version
+
+
+def latest_plan_for(*, patient) -> Plan | None:
+    return Plan.objects.filter(patient=patient).order_by("-created_at", "-id").first()

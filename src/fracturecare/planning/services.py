@@ -1,0 +1,215 @@
+"""Generating, changing and signing plans. Every read and write of a plan is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fracturecare.audit.services import audit_record
+from fracturecare.planning import edits as plan_edits
+from fracturecare.planning.models import EditAction, Plan, PlanEdit, PlanVersion
+
+
+def plan_generate(case: dict) -> dict:
+    """Run the engine on a case: the one call shared by the form, the API and (in spirit) the CLI.
+
+    Raises engine.CaseError for a case that breaks the contract.
+    """
+    from fracturecare.engine import make_plan
+    from fracturecare.knowledge import load_knowledge
+
+    return make_plan(case, load_knowledge())
+
+
+@transaction.atomic
+def plan_create(*, evaluation, generated: dict, actor, request=None) -> Plan:
+    """Store the engine's plan for an evaluation, unsigned."""
+    plan = Plan(
+        patient=evaluation.patient,
+        evaluation=evaluation,
+        generated=generated,
+        engine_version=str(generated.get("engine_version", "")),
+        knowledge_version=str(generated.get("knowledge_version", "")),
+        triage_level=generated.get("triage", {}).get("level", ""),
+        created_by=actor,
+    )
+    plan.full_clean()
+    plan.save()
+    audit_record(
+        actor=actor, action="plan.generated", patient=evaluation.patient, obj=plan,
+        data={"evaluation": evaluation.pk, "triage": plan.triage_level,
+              "engine_version": plan.engine_version, "knowledge_version": plan.knowledge_version},
+        request=request,
+    )
+    return plan
+
+
+def _change_from_edit(edit: PlanEdit) -> plan_edits.Change:
+    return plan_edits.Change(
+        action=edit.action, section=edit.section, key=edit.key, reason=edit.reason,
+        laterality=edit.laterality, description=edit.description, override=edit.override,
+        by=edit.created_by.get_full_name() or edit.created_by.get_username() if edit.created_by_id else "",
+        at=edit.created_at.isoformat() if edit.created_at else "", version=edit.version,
+    )
+
+
+@dataclass(frozen=True)
+class WorkingPlan:
+    """The plan as it stands: the last signed version (or the engine's plan) plus pending changes."""
+
+    plan: Plan
+    latest: PlanVersion | None
+    versions: list[PlanVersion]
+    pending: list[PlanEdit]
+    base: dict
+    current: dict
+
+    @property
+    def next_version(self) -> int:
+        return (self.latest.number if self.latest else 0) + 1
+
+    @property
+    def is_signed(self) -> bool:
+        return self.latest is not None
+
+    @property
+    def has_unsigned_changes(self) -> bool:
+        return bool(self.pending)
+
+    @property
+    def status(self) -> str:
+        if self.latest is None:
+            return "draft"
+        return "amending" if self.pending else "signed"
+
+
+def working_plan(plan: Plan, *, versions: list[PlanVersion] | None = None,
+                 edits: list[PlanEdit] | None = None) -> WorkingPlan:
+    """Assemble the working plan from (optionally prefetched) versions and edits."""
+    if versions is None:
+        versions = list(plan.versions.select_related("signed_by").order_by("number"))
+    latest = versions[-1] if versions else None
+    next_version = (latest.number if latest else 0) + 1
+    if edits is None:
+        edits = list(plan.edits.filter(version=next_version).select_related("created_by"))
+    pending = [e for e in edits if e.version == next_version]
+    base = latest.snapshot["plan"] if latest else plan.generated
+    current = plan_edits.apply_changes(base, [_change_from_edit(e) for e in pending])
+    return WorkingPlan(plan=plan, latest=latest, versions=versions, pending=pending, base=base, current=current)
+
+
+def _locked(plan: Plan) -> WorkingPlan:
+    # Lock the plan row so two clinicians editing or signing at once queue up.
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    return working_plan(plan)
+
+
+@transaction.atomic
+def plan_change(
+    *, plan: Plan, actor, action: str, section: str, key: str, reason: str,
+    laterality: str = "", description: str = "", override: bool = False, request=None,
+) -> PlanEdit:
+    """Record one pending change (remove or add an item, with its reason).
+
+    Raises edits.EditError if the change does not fit the plan as it stands.
+    """
+    work = _locked(plan)
+    key = key.strip()
+    change = plan_edits.Change(
+        action=action, section=section, key=key, reason=reason.strip(), laterality=laterality,
+        description=description.strip(), override=override and action == EditAction.ADD,
+    )
+    plan_edits.check_change(work.current, change)
+    if change.override and not plan_edits.needs_override(work.current, section, key):
+        change = plan_edits.Change(**{**change.__dict__, "override": False})
+    edit = PlanEdit(
+        plan=plan, version=work.next_version, action=change.action, section=section, key=key,
+        laterality=change.laterality, description=change.description, reason=change.reason,
+        override=change.override, created_by=actor,
+    )
+    edit.full_clean()
+    edit.save()
+    audit_record(
+        actor=actor, action="plan.changed", patient=plan.patient, obj=plan,
+        data={"edit": edit.pk, "action": action, "section": section, "key": key,
+              "override": edit.override, "version": edit.version},
+        request=request,
+    )
+    return edit
+
+
+@transaction.atomic
+def plan_change_withdraw(*, edit: PlanEdit, actor, request=None) -> None:
+    """Withdraw a change that has not been signed yet."""
+    work = _locked(edit.plan)
+    if edit.version != work.next_version:
+        raise plan_edits.EditError("edit", "This change is part of a signed version and is kept.")
+    PlanEdit.objects.filter(pk=edit.pk).delete()
+    audit_record(
+        actor=actor, action="plan.change_withdrawn", patient=edit.plan.patient, obj=edit.plan,
+        data={"edit": edit.pk, "section": edit.section, "key": edit.key}, request=request,
+    )
+
+
+class SignError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@transaction.atomic
+def plan_sign(*, plan: Plan, actor, amendment_reason: str = "", request=None) -> PlanVersion:
+    """Sign the working plan into a new immutable version.
+
+    Version 1 is the first signature; any later version is an amendment and needs a reason
+    and at least one change.
+    """
+    work = _locked(plan)
+    amendment_reason = amendment_reason.strip()
+    if work.latest is not None:
+        if not work.pending:
+            raise SignError("amendment_reason", f"Nothing to sign: no changes since version {work.latest.number}.")
+        if not amendment_reason:
+            raise SignError("amendment_reason", "Say why the signed plan is being amended.")
+    now = timezone.now()
+    signer = actor.get_full_name() or actor.get_username()
+    history = [
+        {"version": v.number, "signed_at": v.signed_at.isoformat(), "signed_by": v.snapshot["signed_by"],
+         "amendment_reason": v.amendment_reason, "changes": v.snapshot["changes"]}
+        for v in work.versions
+    ]
+    snapshot = {
+        "version": work.next_version,
+        "plan": work.current,
+        "case": plan.evaluation.case,
+        "patient_id": plan.patient_id,
+        "evaluation_id": plan.evaluation_id,
+        "engine_version": plan.engine_version,
+        "knowledge_version": plan.knowledge_version,
+        "signed_by": {"id": actor.pk, "name": signer},
+        "signed_at": now.isoformat(),
+        "amendment_reason": amendment_reason,
+        "changes": [_change_from_edit(e).as_dict() for e in work.pending],
+        "history": history,
+    }
+    version = PlanVersion(
+        plan=plan, number=work.next_version, snapshot=snapshot, engine_version=plan.engine_version,
+        knowledge_version=plan.knowledge_version, amendment_reason=amendment_reason,
+        signed_by=actor, signed_at=now,
+    )
+    version.full_clean()
+    try:
+        with transaction.atomic():
+            version.save()
+    except IntegrityError:
+        raise SignError("amendment_reason", "Someone else signed this plan a moment ago; reload it.") from None
+    audit_record(
+        actor=actor, action="plan.signed" if version.number == 1 else "plan.amended",
+        patient=plan.patient, obj=plan,
+        data={"version": version.number, "changes": len(work.pending), "triage": plan.triage_level},
+        request=request,
+    )
+    return version

@@ -1,0 +1,163 @@
+"""The plan page: review the basis of every recommendation, change items, sign, print a referral."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
+
+from fracturecare.accounts.models import Role
+from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.evaluations.forms import GROUPS, LABELS, initial_from_case, value_label
+from fracturecare.evaluations.summary import case_summary
+from fracturecare.patients.selectors import patient_age
+from fracturecare.planning import selectors, services
+from fracturecare.planning.bodymap import render_body_map
+from fracturecare.planning.edits import EditError
+from fracturecare.planning.forms import PlanChangeForm, PlanSignForm
+from fracturecare.planning.models import Laterality, Plan, PlanEdit, PlanVersion
+from fracturecare.planning.presenting import present
+
+
+def _get_plan(plan_id: int) -> Plan:
+    try:
+        return selectors.plan_get(plan_id=plan_id)
+    except Plan.DoesNotExist:
+        raise Http404("No such plan") from None
+
+
+def _render_plan(request, plan: Plan, *, change_form=None, sign_form=None, status=200):
+    work = selectors.plan_read(plan=plan, user=request.user, request=request)
+    case = plan.evaluation.case
+    return render(request, "planning/plan_detail.html", {
+        "plan": plan,
+        "patient": plan.patient,
+        "work": work,
+        "p": present(work.current),
+        "case_summary": case_summary(case),
+        "bodymap": mark_safe(render_body_map(work.current, case)),  # noqa: S308 - built with escape()
+        "can_edit": request.user.role == Role.CLINICIAN,
+        "change_form": change_form or PlanChangeForm(initial={"action": "add"}),
+        "sign_form": sign_form or PlanSignForm(),
+        "sides": Laterality.choices,
+        "injury_side": case.get("injury", {}).get("side", ""),
+    }, status=status)
+
+
+@role_required(*CLINICAL)
+@require_http_methods(["GET"])
+def plan_detail(request, plan_id: int):
+    return _render_plan(request, _get_plan(plan_id))
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def plan_change(request, plan_id: int):
+    plan = _get_plan(plan_id)
+    form = PlanChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_change(
+                plan=plan, actor=request.user, action=data["action"], section=data["section"], key=data["key"],
+                reason=data["reason"], laterality=data["laterality"], description=data["description"],
+                override=data["override"], request=request,
+            )
+        except EditError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            verb = "removed from" if data["action"] == "remove" else "added to"
+            messages.success(request, f"{data['key']} {verb} the plan (not signed yet).")
+            return redirect("planning:detail", plan_id=plan.pk)
+    return _render_plan(request, plan, change_form=form)
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def plan_change_withdraw(request, plan_id: int, edit_id: int):
+    plan = _get_plan(plan_id)
+    edit = PlanEdit.objects.filter(pk=edit_id, plan=plan).select_related("plan__patient").first()
+    if edit is None:
+        raise Http404("No such change")
+    try:
+        services.plan_change_withdraw(edit=edit, actor=request.user, request=request)
+    except EditError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Change to {edit.key} withdrawn.")
+    return redirect("planning:detail", plan_id=plan.pk)
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["POST"])
+def plan_sign(request, plan_id: int):
+    plan = _get_plan(plan_id)
+    form = PlanSignForm(request.POST)
+    if form.is_valid():
+        try:
+            version = services.plan_sign(
+                plan=plan, actor=request.user, amendment_reason=form.cleaned_data["amendment_reason"],
+                request=request,
+            )
+        except services.SignError as exc:
+            form.add_error("amendment_reason", exc.message)
+        else:
+            messages.success(request, f"Plan signed as version {version.number}.")
+            return redirect("planning:detail", plan_id=plan.pk)
+    return _render_plan(request, plan, sign_form=form)
+
+
+@role_required(*CLINICAL)
+@require_http_methods(["GET"])
+def plan_version(request, plan_id: int, number: int):
+    plan = _get_plan(plan_id)
+    try:
+        version = selectors.plan_version_read(plan=plan, number=number, user=request.user, request=request)
+    except PlanVersion.DoesNotExist:
+        raise Http404("No such version") from None
+    snapshot = version.snapshot
+    return render(request, "planning/plan_version.html", {
+        "plan": plan, "patient": plan.patient, "version": version, "snapshot": snapshot,
+        "p": present(snapshot["plan"]),
+        "bodymap": mark_safe(render_body_map(snapshot["plan"], snapshot["case"])),  # noqa: S308
+    })
+
+
+def _findings(case: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The case's answers grouped as on the evaluation form, for the referral letter."""
+    initial = initial_from_case(case)
+    out = []
+    for group in GROUPS:
+        if group.key == "preferences":
+            continue
+        rows = []
+        for path in group.paths:
+            value = initial.get(path.replace(".", "__"))
+            if value in (None, "", [], False):
+                continue
+            if value is True:
+                value = "Yes"
+            elif isinstance(value, list):
+                value = ", ".join(value_label(v) for v in value)
+            elif isinstance(value, str):
+                value = value_label(value)
+            rows.append((LABELS[path][0], str(value)))
+        if rows:
+            out.append((group.title, rows))
+    return out
+
+
+@role_required(*CLINICAL)
+@require_http_methods(["GET"])
+def plan_referral(request, plan_id: int):
+    plan = _get_plan(plan_id)
+    work = selectors.plan_read(plan=plan, user=request.user, request=request)
+    case = plan.evaluation.case
+    return render(request, "planning/referral_letter.html", {
+        "plan": plan, "patient": plan.patient, "work": work, "p": present(work.current),
+        "findings": _findings(case), "case_summary": case_summary(case),
+        "age": patient_age(plan.patient, on=timezone.localdate()), "today": timezone.localdate(),
+    })
