@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from fracturecare.charting.selectors import latest_visit
+from fracturecare.planning.models import PlanVersion
 
 
 @dataclass
@@ -21,15 +22,16 @@ class Prefill:
 
 
 def _latest_signed_plan(patient):
-    """(plan_id, plan dict, signed_at) of the patient's latest signed plan, or None."""
-    try:
-        from fracturecare.planning.selectors import latest_signed_plan
-    except ImportError:  # the planning app has no signed plans yet
+    """(plan_id, plan dict, signed_at) of the patient's most recently signed plan version, or None."""
+    version = (
+        PlanVersion.objects.filter(plan__patient=patient)
+        .only("plan_id", "snapshot", "signed_at")
+        .order_by("-signed_at", "-id")
+        .first()
+    )
+    if version is None:
         return None
-    signed = latest_signed_plan(patient)
-    if signed is None:
-        return None
-    return signed.pk, signed.plan, signed.signed_at
+    return version.plan_id, version.snapshot["plan"], version.signed_at
 
 
 def _from_plan(plan_id: int, plan: dict, signed_at: datetime.datetime) -> Prefill:

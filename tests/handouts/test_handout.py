@@ -1,0 +1,85 @@
+import io
+
+import pypdf
+import pytest
+from django.urls import reverse
+
+from fracturecare.accounts.models import Role
+from fracturecare.audit.models import AuditEvent
+from fracturecare.handouts.content import DISCLAIMER, handout_content
+from fracturecare.knowledge import load_knowledge
+from fracturecare.planning.services import plan_sign
+from tests.planning.factories import make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(pdf: bytes) -> tuple[int, str]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), " ".join(text.split())
+
+
+def test_download_is_a_real_pdf_of_the_signed_plan(client, login):
+    clinician = login(Role.CLINICIAN)
+    plan = make_plan("C01", clinician=clinician)
+    version = plan_sign(plan=plan, actor=clinician)
+    response = client.get(reverse("handouts:plan_pdf", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    pdf = response.content
+    assert pdf.startswith(b"%PDF-")
+    pages, text = _text(pdf)
+    assert pages >= 1
+    plan_dict = version.snapshot["plan"]
+    assert "Your care plan" in text
+    assert plan.patient.first_name in text
+    # Plain-language text comes from the plan: the injury's plain label and the home advice.
+    assert plan_dict["injury"]["plain_label"] in text
+    home = [c["plain"] for c in plan_dict["conventional"] if c.get("plain") and c["category"] == "rest_and_load"]
+    assert home and " ".join(home[0].split())[:60] in text
+    assert "KI3" in text and "Soleus" in text
+    assert "Warning signs: when to get help" in text
+    assert " ".join(DISCLAIMER.split())[:60] in text
+    event = AuditEvent.objects.get(action="handout.downloaded")
+    assert event.patient == plan.patient and event.data == {"version": 1}
+
+
+def test_an_unsigned_plan_has_no_handout(client, login):
+    login(Role.CLINICIAN)
+    plan = make_plan("C01")
+    response = client.get(reverse("handouts:plan_pdf", args=[plan.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("planning:detail", args=[plan.pk])
+    assert not AuditEvent.objects.filter(action="handout.downloaded").exists()
+
+
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.PATIENT])
+def test_non_clinical_roles_cannot_download(client, login, role):
+    plan = make_plan("C01")
+    plan_sign(plan=plan, actor=plan.created_by)
+    login(role)
+    assert client.get(reverse("handouts:plan_pdf", args=[plan.pk])).status_code == 403
+
+
+def test_unknown_plan_is_404(client, login):
+    login(Role.CLINICIAN)
+    assert client.get(reverse("handouts:plan_pdf", args=[999999])).status_code == 404
+
+
+def test_urgent_plan_leads_with_the_referral_and_lists_no_needling():
+    plan = make_plan("C02")  # suspected femoral-neck stress fracture: urgent referral
+    version = plan_sign(plan=plan, actor=plan.created_by)
+    content = handout_content(version.snapshot, load_knowledge(), patient_first_name="Ann")
+    assert content.urgent
+    assert content.points == [] and content.targets == [] and content.needling_deferred
+    assert content.warnings and all(group.items for group in content.warnings)
+
+
+def test_every_sentence_about_care_comes_from_the_plan():
+    plan = make_plan("C01")
+    version = plan_sign(plan=plan, actor=plan.created_by)
+    content = handout_content(version.snapshot, load_knowledge(), patient_first_name="Ann")
+    plain = {c["plain"] for c in version.snapshot["plan"]["conventional"] if c.get("plain")}
+    shown = [a.text for a in content.home_care + content.clinic_care]
+    assert shown and set(shown) <= plain
