@@ -73,6 +73,11 @@ class KnowledgeBase:
         return self.files["contraindications"]["rules"]
 
     @property
+    def patient_education(self) -> list[dict]:
+        """Plain-language condition pages for the public site (public/condition.py)."""
+        return self.files.get("patient_education", {}).get("pages", [])
+
+    @property
     def point_selection(self) -> list[dict]:
         return self.files["points"]["selection"]
 
