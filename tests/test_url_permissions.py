@@ -12,6 +12,7 @@ visits, outcomes, handouts, an appointment, ...) built by each app's factories; 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fracturecare.accounts.models import Role
-from tests.factories import PASSWORD, PatientFactory, UserFactory
+from tests.factories import PatientFactory, UserFactory
 
 ANON = "anonymous"
 ROLES = (ANON, Role.PATIENT, Role.FRONT_DESK, Role.CLINICIAN, Role.CLINIC_ADMIN)
@@ -104,10 +105,13 @@ def rule(anonymous, patient, front_desk, clinician, clinic_admin) -> dict[str, O
 CLINICAL = rule(LOGIN, DENIED, DENIED, OK, OK)
 # Pages for everyone who works at the clinic (schedule, patient demographics, inbox).
 STAFF = rule(LOGIN, DENIED, OK, OK, OK)
-# The website's stories and articles: the front desk and the clinic admin run them.
-SITE_EDITORS = rule(LOGIN, DENIED, OK, DENIED, OK)
 CLINICAL_API = rule(UNAUTHENTICATED, DENIED, DENIED, OK, OK)
 STAFF_API = rule(UNAUTHENTICATED, DENIED, OK, OK, OK)
+# Writing clinical records that carry a clinician's judgement or signature.
+CLINICIAN_ONLY = rule(LOGIN, DENIED, DENIED, OK, DENIED)
+# Running the front desk and the website: booking on behalf of patients, the outbox, stories.
+DESK = rule(LOGIN, DENIED, OK, DENIED, OK)
+SITE_EDITORS = DESK
 # Public booking endpoints and the API description: anyone, signed in or not.
 PUBLIC = rule(OK, OK, OK, OK, OK)
 # Names that exist only to be reversed (django-ninja's API root): nothing to show anyone.
@@ -119,8 +123,21 @@ DEFAULT_RULES = {"clinic/": CLINICAL, "api/": CLINICAL_API}
 # right answer for most clinic pages.
 EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "api:api-root": NOTHING,
+    "api:plans": CLINICAL_API,
+    # Online booking is public by contract (contracts/booking.md).
+    "api:create_booking": PUBLIC,
+    "api:list_appointment_types": PUBLIC,
+    "api:list_slots": PUBLIC,
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
+    "charting:visit_amend": CLINICAL,
+    "charting:visit_create": CLINICAL,
+    "charting:visit_detail": CLINICAL,
+    "charting:visit_edit": CLINICAL,
+    "charting:visit_list": CLINICAL,
+    "charting:visit_sign": CLINICAL,
+    "evaluations:create": CLINICIAN_ONLY,
+    "evaluations:detail": CLINICAL,
     # Demographics and registration are front-desk work; the patient page must hide clinical
     # content from them (CLINICAL_MARKERS).
     "patients:create": STAFF,
@@ -128,6 +145,15 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "patients:edit": STAFF,
     "patients:home": STAFF,
     "patients:list": STAFF,
+    "handouts:plan_pdf": CLINICAL,
+    "outcomes:assessment_create": CLINICAL,
+    "outcomes:patient_outcomes": CLINICAL,
+    "planning:change": CLINICIAN_ONLY,
+    "planning:change_withdraw": CLINICIAN_ONLY,
+    "planning:detail": CLINICAL,
+    "planning:referral": CLINICAL,
+    "planning:sign": CLINICIAN_ONLY,
+    "planning:version": CLINICAL,
     "public:article_admin_create": SITE_EDITORS,
     "public:article_admin_edit": SITE_EDITORS,
     "public:article_admin_list": SITE_EDITORS,
@@ -141,6 +167,12 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "public:story_admin_list": SITE_EDITORS,
     "public:story_admin_unpublish": SITE_EDITORS,
     "public:story_admin_withdraw_consent": SITE_EDITORS,
+    "scheduling:appointment_cancel": DESK,
+    "scheduling:appointment_move": DESK,
+    "scheduling:desk_book": DESK,
+    "scheduling:outbox": DESK,
+    "scheduling:outbox_retry": DESK,
+    "scheduling:schedule": STAFF,
 }
 
 # Pages front desk may open must still show no clinical content: these strings are planted
@@ -158,6 +190,8 @@ class Route:
     name: str  # "namespace:name"
     route: str  # the full pattern, e.g. "clinic/patients/<int:pk>/"
     params: tuple[str, ...]
+    # The HTTP methods an API path answers; None for pages (found by GET, then `Allow`).
+    methods: tuple[str, ...] | None = None
 
     @property
     def prefix(self) -> str:
@@ -179,6 +213,18 @@ def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str
             yield prefix + piece, namespace, entry
 
 
+def _ninja_methods(entry: URLPattern) -> tuple[str, ...] | None:
+    """The methods of a django-ninja path (its view closes over the PathView holding them)."""
+    if not inspect.isfunction(entry.callback):
+        return None
+    path_view = inspect.getclosurevars(entry.callback).nonlocals.get("self")
+    operations = getattr(path_view, "operations", None)
+    if not operations:
+        return None
+    methods = {m.upper() for op in operations for m in op.methods}
+    return tuple(sorted(methods, key=lambda m: (m != "GET", m)))
+
+
 def walked_routes() -> list[Route]:
     """Every named URL under the walked prefixes, in resolver order, without duplicates."""
     routes: dict[str, Route] = {}
@@ -192,7 +238,7 @@ def walked_routes() -> list[Route]:
             continue
         name = f"{namespace}:{entry.name}" if namespace else entry.name
         params = tuple(m.group("name") or m.group("rname") for m in _PARAM.finditer(route))
-        routes.setdefault(name, Route(name=name, route=route, params=params))
+        routes.setdefault(name, Route(name=name, route=route, params=params, methods=_ninja_methods(entry)))
     if unnamed:
         # reverse() and this table need names; an unnamed URL would escape the walk.
         raise AssertionError(f"URL patterns without a name: {unnamed}")
@@ -207,8 +253,20 @@ ROUTES = walked_routes()
 # --------------------------------------------------------------------------------------------
 
 
+MARKER = CLINICAL_MARKERS[0]
+
+# A low-risk tibial stress fracture (the shared example case C01), enough for the engine.
+CASE = {
+    "patient": {"age": 24, "sex": "female", "activity": "running"},
+    "injury": {"bone": "tibia", "region": "posteromedial_shaft", "side": "left", "onset_weeks": 4, "pain_nrs": 5},
+    "findings": {"focal_bony_tenderness": True, "hop_test_pain": True},
+    "imaging": {"modality": "mri", "result": "stress_fracture", "fredericson_grade": 3},
+    "history": {"prior_stress_fractures": 0, "menstrual_status": "eumenorrheic", "age_at_menarche": 13, "bmi": 21.5},
+}
+
+
 class World:
-    """One patient with a full record, built lazily from each app's own factories."""
+    """One patient with a full record, built lazily (only what a URL needs) by the apps' services."""
 
     def __init__(self):
         self._cache: dict[str, object] = {}
@@ -218,10 +276,73 @@ class World:
             self._cache[key] = getattr(self, f"make_{key}")()
         return self._cache[key]
 
+    def plant_clinical_record(self):
+        """Give the patient a visit and a plan whose texts carry the clinical marker."""
+        self.get("visit")
+        self.get("plan_edit")
+
+    def make_clinician(self):
+        return UserFactory(role=Role.CLINICIAN)
+
     def make_patient(self):
         return PatientFactory()
 
-    def make_inbox(self):
+    def make_evaluation(self):
+        from fracturecare.evaluations.services import evaluation_submit
+
+        return evaluation_submit(patient=self.get("patient"), clinician=self.get("clinician"), case=CASE)
+
+    def make_plan(self):
+        from fracturecare.planning.services import plan_sign
+
+        plan = self.get("evaluation").plan
+        plan_sign(plan=plan, actor=self.get("clinician"))
+        return plan
+
+    def make_plan_version(self):
+        self.get("plan")
+        return 1
+
+    def make_plan_edit(self):
+        from fracturecare.planning.services import plan_change
+
+        return plan_change(
+            plan=self.get("plan"), actor=self.get("clinician"), action="add", section="conventional",
+            key="walk-extra-care", description=f"{MARKER} added care", reason=f"{MARKER} reason",
+        )
+
+    def make_visit(self):
+        from tests.charting.factories import VisitFactory
+
+        return VisitFactory(patient=self.get("patient"), clinician=self.get("clinician"), notes=f"{MARKER} note")
+
+    def make_appointment(self):
+        import datetime
+
+        from django.utils import timezone
+
+        from fracturecare.scheduling.services import appointment_book
+        from tests.scheduling.factories import (
+            AppointmentTypeFactory,
+            LocationFactory,
+            PractitionerFactory,
+            open_every_day,
+        )
+
+        kind = AppointmentTypeFactory()
+        practitioner = PractitionerFactory(appointment_types=[kind])
+        open_every_day(practitioner, LocationFactory())
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(10)))
+        return appointment_book(
+            appointment_type=kind, practitioner=practitioner, start=start, reason="Shin pain when running",
+            patient=self.get("patient"),
+        )
+
+    def make_outbox_message(self):
+        return self.get("appointment").messages.first()
+
+    def make_contact_message(self):
         from tests.public.factories import ContactMessageFactory
 
         return ContactMessageFactory()
@@ -229,7 +350,7 @@ class World:
     def make_story(self):
         from tests.public.factories import PatientStoryFactory
 
-        return PatientStoryFactory()
+        return PatientStoryFactory(consented=True)
 
     def make_article(self):
         from tests.public.factories import ArticleFactory
@@ -237,22 +358,44 @@ class World:
         return ArticleFactory()
 
 
-# Path parameter name -> World object (its pk is used). A URL name + parameter pair can
-# override the generic meaning, e.g. {("patients:detail", "pk"): "patient"}.
+# Path parameter name -> World object (its pk is used); a (URL name, parameter) pair overrides
+# the generic meaning, e.g. <pk> is a visit on charting pages and an appointment on the schedule.
 PARAM_OBJECTS: dict[str, str] = {
     "patient_id": "patient",
-    "patient_pk": "patient",
+    "evaluation_id": "evaluation",
+    "plan_id": "plan",
+    "edit_id": "plan_edit",
+    "number": "plan_version",
 }
-PARAM_OVERRIDES: dict[tuple[str, str], str] = {}
+PARAM_OVERRIDES: dict[tuple[str, str], str] = {
+    **{(f"charting:{n}", "pk"): "visit" for n in ("visit_detail", "visit_edit", "visit_sign", "visit_amend")},
+    ("scheduling:appointment_move", "pk"): "appointment",
+    ("scheduling:appointment_cancel", "pk"): "appointment",
+    ("scheduling:outbox_retry", "pk"): "outbox_message",
+    ("public:inbox_message", "pk"): "contact_message",
+    ("public:inbox_mark", "pk"): "contact_message",
+    **{
+        (f"public:story_admin_{n}", "pk"): "story"
+        for n in ("edit", "consent", "withdraw_consent", "approve", "unpublish")
+    },
+    ("public:article_admin_edit", "pk"): "article",
+}
+
+
+def _slot_query(world: World) -> str:
+    kind = world.get("appointment").appointment_type
+    day = world.get("appointment").start.date()
+    return f"?type={kind.slug}&start={day}&end={day}"
+
+
+# Query strings for URLs that answer only with them, built from the World's objects.
+QUERIES: dict[str, Callable[[World], str]] = {"api:list_slots": _slot_query}
 
 
 def url_for(route: Route, world: World) -> str:
     kwargs = {}
     for param in route.params:
         key = PARAM_OVERRIDES.get((route.name, param)) or PARAM_OBJECTS.get(param)
-        if key is None and param == "pk":
-            # "patients:detail" with <pk> means a patient, "charting:visit" a visit, ...
-            key = route.name.split(":")[-1].split("_")[0]
         if key is None or not hasattr(world, f"make_{key}"):
             pytest.fail(
                 f"{route.name} ({route.route}): no object for path parameter {param!r}. "
@@ -261,7 +404,8 @@ def url_for(route: Route, world: World) -> str:
             )
         obj = world.get(key)
         kwargs[param] = getattr(obj, "pk", obj)
-    return reverse(route.name, kwargs=kwargs)
+    query = QUERIES[route.name](world) if route.name in QUERIES else ""
+    return reverse(route.name, kwargs=kwargs) + query
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,24 +439,48 @@ def test_the_walk_sees_the_api():
     assert {"api:openapi-json", "api:openapi-view"} <= {r.name for r in ROUTES}
 
 
-def _request(client, url: str, *, is_api: bool):
-    """GET the URL; when only other methods are allowed, send the first of them with no body."""
-    response = client.get(url)
-    method = "GET"
+def _send(client, method: str, url: str, *, is_api: bool):
+    send = getattr(client, method.lower())
+    if method == "GET":
+        return send(url)
+    if is_api:
+        return send(url, data=json.dumps({}), content_type="application/json")
+    return send(url, data={})
+
+
+@pytest.mark.django_db
+def test_the_planted_clinical_marker_shows_on_clinical_pages(client):
+    # Without this, a marker that never renders anywhere would make the front-desk check vacuous.
+    world = World()
+    world.plant_clinical_record()
+    client.force_login(UserFactory(role=Role.CLINICIAN))
+    visit = client.get(reverse("charting:visit_detail", kwargs={"pk": world.get("visit").pk}))
+    plan = client.get(reverse("planning:detail", kwargs={"plan_id": world.get("plan").pk}))
+    assert MARKER in visit.content.decode()
+    assert MARKER in plan.content.decode()
+
+
+def _requests(client, route: Route, url: str) -> Iterator[tuple[str, object]]:
+    """Each method of an API path; for a page, GET, or (for POST-only views) what `Allow` names."""
+    is_api = route.prefix == "api/"
+    if route.methods:
+        for method in route.methods:
+            yield method, _send(client, method, url, is_api=is_api)
+        return
+    response = _send(client, "GET", url, is_api=is_api)
     if response.status_code == 405:
-        allowed = [m.strip().upper() for m in response.headers.get("Allow", "").split(",") if m.strip()]
-        for candidate in ("POST", "PUT", "PATCH", "DELETE"):
-            if candidate in allowed:
-                method = candidate
-                break
-        else:
-            return response, "GET"
-        send = getattr(client, method.lower())
-        if is_api:
-            response = send(url, data=json.dumps({}), content_type="application/json")
-        else:
-            response = send(url, data={})
-    return response, method
+        allowed = [m.strip().upper() for m in response.headers.get("Allow", "").split(",")]
+        method = next((m for m in ("POST", "PUT", "PATCH", "DELETE") if m in allowed), None)
+        if method:
+            yield method, _send(client, method, url, is_api=is_api)
+            return
+    yield "GET", response
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Fifty URLs times five users: the production hasher would make the walk take minutes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.mark.django_db
@@ -321,23 +489,23 @@ def test_each_role_gets_what_it_should(route, client):
     expected = expectation_for(route)
     world = World()
     url = url_for(route, world)
-    is_api = route.prefix == "api/"
+    if expected[Role.FRONT_DESK] is OK:
+        world.plant_clinical_record()
     problems = []
     # Roles that may write go last, so a POST that changes something cannot hide a refusal.
     order = sorted(ROLES, key=lambda role: expected[role] is OK)
     for role in order:
         client.logout()
         if role != ANON:
-            user = UserFactory(role=role)
-            assert client.login(username=user.username, password=PASSWORD)
-        response, method = _request(client, url, is_api=is_api)
-        problem = expected[role].check(response, method)
-        if problem:
-            problems.append(f"{role}: {method} {url} -> {problem} (expected {expected[role]!r})")
-            continue
-        if role == Role.FRONT_DESK and expected[role] is OK and response.status_code == 200:
-            body = response.content.decode("utf-8", "replace")
-            leaked = [m for m in CLINICAL_MARKERS if m in body]
-            if leaked:
-                problems.append(f"front_desk: {url} shows clinical content {leaked}")
+            client.force_login(UserFactory(role=role))
+        for method, response in _requests(client, route, url):
+            problem = expected[role].check(response, method)
+            if problem:
+                problems.append(f"{role}: {method} {url} -> {problem} (expected {expected[role]!r})")
+                continue
+            if role == Role.FRONT_DESK and expected[role] is OK and response.status_code == 200:
+                body = response.content.decode("utf-8", "replace")
+                leaked = [m for m in CLINICAL_MARKERS if m in body]
+                if leaked:
+                    problems.append(f"front_desk: {method} {url} shows clinical content {leaked}")
     assert not problems, f"{route.name} (/{route.route}):\n" + "\n".join(problems)
