@@ -46,7 +46,10 @@ def ny(*args) -> datetime.datetime:
 
 def details(**overrides) -> PatientDetails:
     data = dict(
-        first_name="Ana", last_name="Lopez", date_of_birth=datetime.date(1990, 4, 2), email="ana@example.test",
+        first_name="Ana",
+        last_name="Lopez",
+        date_of_birth=datetime.date(1990, 4, 2),
+        email="ana@example.test",
         phone="+1 555 010 0100",
     )
     data.update(overrides)

@@ -23,7 +23,10 @@ def _payload(clinic, **overrides):
         "start": "2026-06-02T10:00:00-04:00",
         "practitioner": clinic.dana.pk,
         "patient": {
-            "first_name": "Ana", "last_name": "Lopez", "email": "ana@example.test", "phone": "+1 555 010 0100",
+            "first_name": "Ana",
+            "last_name": "Lopez",
+            "email": "ana@example.test",
+            "phone": "+1 555 010 0100",
             "date_of_birth": "1990-04-02",
         },
         "reason": "Shin pain when running",
@@ -41,8 +44,13 @@ def _post(client, body):
 
 
 def _counts():
-    return (Appointment.objects.count(), Patient.objects.count(), OutboxMessage.objects.count(),
-            PractitionerTimeCell.objects.count(), AuditEvent.objects.count())
+    return (
+        Appointment.objects.count(),
+        Patient.objects.count(),
+        OutboxMessage.objects.count(),
+        PractitionerTimeCell.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def test_it_lists_appointment_types(clinic, client):
@@ -66,8 +74,15 @@ def test_it_books_with_201_and_the_slot_disappears(clinic, client):
     event = AuditEvent.objects.get(action="appointment.booked")
     assert event.actor_label == "online booking (anonymous)"
 
-    slots = client.get("/api/v1/slots", {"type": "new-patient-consultation", "start": "2026-06-02",
-                                         "end": "2026-06-02", "practitioner": clinic.dana.pk}).json()["slots"]
+    slots = client.get(
+        "/api/v1/slots",
+        {
+            "type": "new-patient-consultation",
+            "start": "2026-06-02",
+            "end": "2026-06-02",
+            "practitioner": clinic.dana.pk,
+        },
+    ).json()["slots"]
     starts = {s["start"] for s in slots}
     assert "2026-06-02T10:00:00-04:00" not in starts and "2026-06-02T09:30:00-04:00" not in starts
     assert "2026-06-02T11:00:00-04:00" in starts
@@ -142,8 +157,10 @@ def test_a_body_that_is_not_a_json_object_gets_422(clinic, client, raw):
         ({"type": "new-patient-consultation", "start": "June", "end": "2026-06-03"}, "start"),
         ({"type": "new-patient-consultation", "start": "2026-06-05", "end": "2026-06-03"}, "end"),
         ({"type": "new-patient-consultation", "start": "2026-06-01", "end": "2026-08-30"}, "end"),
-        ({"type": "new-patient-consultation", "start": "2026-06-01", "end": "2026-06-02", "practitioner": "0"},
-         "practitioner"),
+        (
+            {"type": "new-patient-consultation", "start": "2026-06-01", "end": "2026-06-02", "practitioner": "0"},
+            "practitioner",
+        ),
         ({"start": "2026-06-01", "end": "2026-06-02"}, "type"),
     ],
 )
@@ -159,7 +176,14 @@ def test_cancel_through_the_manage_link_returns_the_slot(clinic, client):
     response = client.post(path + "cancel/")
     assert response.status_code == 302
     assert Appointment.objects.get().status == "cancelled"
-    slots = client.get("/api/v1/slots", {"type": "new-patient-consultation", "start": "2026-06-02",
-                                         "end": "2026-06-02", "practitioner": clinic.dana.pk}).json()["slots"]
+    slots = client.get(
+        "/api/v1/slots",
+        {
+            "type": "new-patient-consultation",
+            "start": "2026-06-02",
+            "end": "2026-06-02",
+            "practitioner": clinic.dana.pk,
+        },
+    ).json()["slots"]
     assert "2026-06-02T10:00:00-04:00" in {s["start"] for s in slots}
     assert _post(client, _payload(clinic)).status_code == 201

@@ -24,8 +24,13 @@ def _pinned():
 
 def _form(**overrides):
     data = {
-        "first_name": "Ana", "last_name": "Lopez", "date_of_birth": "1990-04-02", "email": "ana@example.test",
-        "phone": "", "reason": "Shin pain when running", "pain_area": "shin",
+        "first_name": "Ana",
+        "last_name": "Lopez",
+        "date_of_birth": "1990-04-02",
+        "email": "ana@example.test",
+        "phone": "",
+        "reason": "Shin pain when running",
+        "pain_area": "shin",
     }
     data.update({f"screen_{q.key}": "no" for q in SAFETY_QUESTIONS})
     data.update(overrides)
@@ -70,8 +75,12 @@ def test_the_whole_flow_books_and_confirms(clinic, client):
 def test_a_yes_on_the_safety_screen_sends_to_emergency_care_and_books_nothing(clinic, client):
     link = _first_slot_link(client, clinic)
     query = dict(p.split("=", 1) for p in link.split("?", 1)[1].split("&"))
-    data = _form(start=unquote(query["start"]), practitioner=query["practitioner"],
-                 screen_numb_cold_or_colour_change="yes", email="")  # even with another error on the form
+    data = _form(
+        start=unquote(query["start"]),
+        practitioner=query["practitioner"],
+        screen_numb_cold_or_colour_change="yes",
+        email="",
+    )  # even with another error on the form
     response = client.post(link.split("?")[0], data)
     assert response.status_code == 200
     html = response.content.decode()

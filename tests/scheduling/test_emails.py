@@ -67,8 +67,12 @@ def smtp_down(settings):
 def booked(clinic):
     with time_machine.travel(NOW, tick=False):
         return appointment_book(
-            appointment_type=clinic.kind, practitioner=clinic.dana, start=ny(2026, 3, 9, 9, 0),
-            details=details(), reason="Sharp pain in the left shin after running", intake={"pain_area": "shin"},
+            appointment_type=clinic.kind,
+            practitioner=clinic.dana,
+            start=ny(2026, 3, 9, 9, 0),
+            details=details(),
+            reason="Sharp pain in the left shin after running",
+            intake={"pain_area": "shin"},
         )
 
 
@@ -197,9 +201,7 @@ def test_retry_after_the_server_is_back_sends_it(smtp_down, booked, settings, lo
 
 
 def test_a_message_left_sending_by_a_dead_worker_is_shown_as_failed(smtp, booked):
-    OutboxMessage.objects.filter(kind=MessageKind.CONFIRMATION).update(
-        status=MessageStatus.SENDING, claimed_at=NOW
-    )
+    OutboxMessage.objects.filter(kind=MessageKind.CONFIRMATION).update(status=MessageStatus.SENDING, claimed_at=NOW)
     with time_machine.travel(NOW + datetime.timedelta(minutes=20), tick=False):
         outbox_send_due()
     row = OutboxMessage.objects.get(kind=MessageKind.CONFIRMATION)

@@ -66,8 +66,13 @@ def test_the_anonymous_booker_is_labelled_in_the_audit(clinic):
 
 
 def test_it_matches_an_existing_patient_on_name_dob_and_email(clinic):
-    existing = PatientFactory(first_name="Ana", last_name="Lopez", date_of_birth=datetime.date(1990, 4, 2),
-                              email="Ana@Example.test", phone="+15550000000")
+    existing = PatientFactory(
+        first_name="Ana",
+        last_name="Lopez",
+        date_of_birth=datetime.date(1990, 4, 2),
+        email="Ana@Example.test",
+        phone="+15550000000",
+    )
     appointment = _book(clinic, ny(2026, 6, 2, 10), details=details(first_name="ana", phone="+1 555 999 9999"))
     assert appointment.patient == existing
     existing.refresh_from_db()
@@ -123,8 +128,14 @@ def test_the_database_refuses_overlapping_practitioner_time_whatever_the_code_do
     first = _book(clinic, ny(2026, 6, 2, 10))
     patient = PatientFactory()
     sneaky = Appointment.objects.create(
-        practitioner=clinic.dana, patient=patient, appointment_type=clinic.kind, location=clinic.location,
-        start=ny(2026, 6, 2, 10, 30), end=ny(2026, 6, 2, 11, 30), reason="x", source="online",
+        practitioner=clinic.dana,
+        patient=patient,
+        appointment_type=clinic.kind,
+        location=clinic.location,
+        start=ny(2026, 6, 2, 10, 30),
+        end=ny(2026, 6, 2, 11, 30),
+        reason="x",
+        source="online",
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         PractitionerTimeCell.objects.create(practitioner=clinic.dana, appointment=sneaky, at=ny(2026, 6, 2, 10, 30))
@@ -132,8 +143,14 @@ def test_the_database_refuses_overlapping_practitioner_time_whatever_the_code_do
         PatientTimeCell.objects.create(patient=first.patient, appointment=sneaky, at=ny(2026, 6, 2, 10, 45))
     with pytest.raises(IntegrityError), transaction.atomic():
         Appointment.objects.create(
-            practitioner=clinic.dana, patient=patient, appointment_type=clinic.kind, location=clinic.location,
-            start=ny(2026, 6, 2, 10), end=ny(2026, 6, 2, 11), reason="x", source="online",
+            practitioner=clinic.dana,
+            patient=patient,
+            appointment_type=clinic.kind,
+            location=clinic.location,
+            start=ny(2026, 6, 2, 10),
+            end=ny(2026, 6, 2, 11),
+            reason="x",
+            source="online",
         )
 
 
@@ -144,8 +161,9 @@ def test_cancelling_gives_the_slot_back(clinic):
     def free():
         return {
             s.start
-            for s in free_slots(appointment_type=clinic.kind, start_date=start.date(), end_date=start.date(),
-                                practitioner=clinic.dana)
+            for s in free_slots(
+                appointment_type=clinic.kind, start_date=start.date(), end_date=start.date(), practitioner=clinic.dana
+            )
         }
 
     assert start not in free()

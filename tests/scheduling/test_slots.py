@@ -35,7 +35,7 @@ def test_it_keeps_wall_clock_times_across_dst(clinic, pinned, before, after):
     for s in starts:
         by_day.setdefault(s.astimezone(NY).date(), []).append(s.astimezone(NY))
     assert sorted(by_day) == [before, before + datetime.timedelta(days=1), after]
-    for day, local in by_day.items():
+    for local in by_day.values():
         # 9:00 to 16:00 every half hour (a 60-minute visit must end by 17:00), same wall clock every day.
         assert [t.strftime("%H:%M") for t in local] == [f"{h:02d}:{m:02d}" for h in range(9, 16) for m in (0, 30)] + [
             "16:00"
@@ -76,8 +76,11 @@ def test_the_api_reports_the_right_offsets_across_dst(clinic, client):
 def test_a_booking_on_the_dst_day_is_stored_in_utc_and_shown_in_local_time(clinic):
     with time_machine.travel(ny(2026, 10, 25, 8, 0), tick=False):
         appointment = appointment_book(
-            appointment_type=clinic.kind, practitioner=clinic.dana, start=ny(2026, 11, 1, 9, 0),
-            details=details(), reason="Shin pain",
+            appointment_type=clinic.kind,
+            practitioner=clinic.dana,
+            start=ny(2026, 11, 1, 9, 0),
+            details=details(),
+            reason="Shin pain",
         )
     appointment.refresh_from_db()
     assert appointment.start == datetime.datetime(2026, 11, 1, 14, 0, tzinfo=UTC)
@@ -87,14 +90,20 @@ def test_a_booking_on_the_dst_day_is_stored_in_utc_and_shown_in_local_time(clini
 def test_a_shift_through_the_skipped_hour_offers_no_phantom_times(clinic):
     # A night shift 01:00-04:00 on the spring-forward day: 02:00-02:59 does not exist.
     AvailabilityException.objects.create(
-        practitioner=clinic.dana, date=datetime.date(2026, 3, 8), available=True,
-        start_time=datetime.time(1), end_time=datetime.time(4), location=clinic.location,
+        practitioner=clinic.dana,
+        date=datetime.date(2026, 3, 8),
+        available=True,
+        start_time=datetime.time(1),
+        end_time=datetime.time(4),
+        location=clinic.location,
     )
     clinic.kind.minutes = 30
     clinic.kind.save()
     with time_machine.travel(ny(2026, 3, 1, 8, 0), tick=False):
         slots = free_slots(
-            appointment_type=clinic.kind, start_date=datetime.date(2026, 3, 8), end_date=datetime.date(2026, 3, 8),
+            appointment_type=clinic.kind,
+            start_date=datetime.date(2026, 3, 8),
+            end_date=datetime.date(2026, 3, 8),
             practitioner=clinic.dana,
         )
     night = [s.start.astimezone(NY).strftime("%H:%M") for s in slots if s.start.astimezone(NY).hour < 9]
@@ -105,7 +114,9 @@ def test_a_shift_through_the_skipped_hour_offers_no_phantom_times(clinic):
 def test_it_leaves_out_closures_time_off_and_short_notice(clinic):
     ClinicClosure.objects.create(date=datetime.date(2026, 5, 25), name="Memorial Day")
     AvailabilityException.objects.create(
-        practitioner=clinic.dana, date=datetime.date(2026, 5, 26), start_time=datetime.time(12),
+        practitioner=clinic.dana,
+        date=datetime.date(2026, 5, 26),
+        start_time=datetime.time(12),
         end_time=datetime.time(17),
     )
     AvailabilityException.objects.create(practitioner=clinic.sam, date=datetime.date(2026, 5, 26))
@@ -129,11 +140,16 @@ def test_buffers_keep_the_practitioner_free_after_a_visit(clinic):
     clinic.kind.save()
     with time_machine.travel(ny(2026, 6, 1, 7, 0), tick=False):
         appointment_book(
-            appointment_type=clinic.kind, practitioner=clinic.dana, start=ny(2026, 6, 2, 10, 0),
-            details=details(), reason="Foot pain",
+            appointment_type=clinic.kind,
+            practitioner=clinic.dana,
+            start=ny(2026, 6, 2, 10, 0),
+            details=details(),
+            reason="Foot pain",
         )
         slots = free_slots(
-            appointment_type=clinic.kind, start_date=datetime.date(2026, 6, 2), end_date=datetime.date(2026, 6, 2),
+            appointment_type=clinic.kind,
+            start_date=datetime.date(2026, 6, 2),
+            end_date=datetime.date(2026, 6, 2),
             practitioner=clinic.dana,
         )
     local = [s.start.astimezone(NY).strftime("%H:%M") for s in slots]
