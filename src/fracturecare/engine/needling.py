@@ -88,6 +88,7 @@ def candidate_targets(facts: dict[str, Any], site: dict, kb) -> list[dict]:
     side = facts["injury.side"]
     target_side = "bilateral" if side == "midline" else side
     dn = site["dry_needling"]
+    rationale = kb.files["muscles"]["rationale"]
     targets = []
     for muscle_id in dn["muscles"]:
         muscle = kb.muscles[muscle_id]
@@ -96,10 +97,10 @@ def candidate_targets(facts: dict[str, Any], site: dict, kb) -> list[dict]:
             "name": muscle["name"],
             "side": target_side,
             "area": muscle["region"],
-            "reason": f"Trigger points in {muscle['name'].lower()}, next to the injured {site['label'].lower()}: "
-                      f"releasing it aims to ease pain and abnormal pull on the healing bone. "
-                      f"Referral: {muscle['referral']['text']}",
-            "citations": list(dict.fromkeys([*dn["citations"], *muscle["referral"]["citations"]])),
+            "reason": f"{muscle['name']}, next to the injured {site['label'].lower()}. "
+                      f"{rationale['text']} Referral pattern: {muscle['referral']['text']}",
+            "citations": list(dict.fromkeys([*rationale["citations"], *dn["citations"],
+                                             *muscle["referral"]["citations"]])),
             "evidence": dn["tag"],
             "cautions": [h["text"] for h in muscle["hazards"]],
         })

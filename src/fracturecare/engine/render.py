@@ -70,6 +70,7 @@ def render_text(plan: dict) -> str:
         out.append("  Declined by the patient.")
     for t in dn["targets"]:
         out.append(f"  {t['muscle']:<26} {t['side']:<9} {_cites(t)}")
+        out.append(_wrap(t["reason"], "      "))
         for caution in t.get("cautions", []):
             out.append(_wrap(f"caution: {caution}", "      "))
     for x in dn.get("excluded", []):
