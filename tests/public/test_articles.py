@@ -104,6 +104,4 @@ def test_the_database_refuses_a_published_article_without_a_date():
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Article.objects.create(
-            title="t", slug="t", summary="s", body="b", status="published", published_at=None
-        )
+        Article.objects.create(title="t", slug="t", summary="s", body="b", status="published", published_at=None)

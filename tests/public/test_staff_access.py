@@ -30,10 +30,7 @@ def post_urls():
     msg, story = ContactMessageFactory(), PatientStoryFactory(consented=True)
     return [
         f"/clinic/inbox/{msg.pk}/mark/",
-        *(
-            f"/clinic/site/stories/{story.pk}/{a}/"
-            for a in ("consent", "withdraw-consent", "approve", "unpublish")
-        ),
+        *(f"/clinic/site/stories/{story.pk}/{a}/" for a in ("consent", "withdraw-consent", "approve", "unpublish")),
     ]
 
 

@@ -86,10 +86,7 @@ def test_staff_flow_through_the_pages(client, login):
     # Consent needs a note saying how it was given.
     response = client.post(f"/clinic/site/stories/{story.pk}/consent/", {"consent_note": ""})
     assert response.status_code == 400
-    assert (
-        client.post(f"/clinic/site/stories/{story.pk}/consent/", {"consent_note": "signed"}).status_code
-        == 302
-    )
+    assert client.post(f"/clinic/site/stories/{story.pk}/consent/", {"consent_note": "signed"}).status_code == 302
     assert client.post(f"/clinic/site/stories/{story.pk}/approve/").status_code == 302
     assert "Rib pain gone" in client.get("/stories/").content.decode()
     assert client.post(f"/clinic/site/stories/{story.pk}/unpublish/").status_code == 302

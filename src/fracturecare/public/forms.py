@@ -22,9 +22,7 @@ class _Form(forms.Form):
 class ContactForm(_Form):
     """Name, a way to reply (email or phone), and a message. `website` is a honeypot."""
 
-    name = forms.CharField(
-        max_length=100, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
+    name = forms.CharField(max_length=100, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(
         required=False,
         label="Email",

@@ -68,9 +68,7 @@ class Article(models.Model):
 
     title = models.CharField(max_length=150)
     slug = models.SlugField(max_length=160, unique=True)
-    summary = models.CharField(
-        max_length=300, help_text="One or two sentences; used in lists and search results."
-    )
+    summary = models.CharField(max_length=300, help_text="One or two sentences; used in lists and search results.")
     body = models.TextField(max_length=30000, help_text="Markdown. Raw HTML and scripts are removed.")
     status = models.CharField(max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)

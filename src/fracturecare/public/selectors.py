@@ -17,16 +17,12 @@ def stories_published() -> QuerySet[PatientStory]:
 
 def stories_for_staff() -> QuerySet[PatientStory]:
     """Every story, newest first, with the people who recorded consent and approved it."""
-    return PatientStory.objects.select_related("consent_recorded_by", "approved_by").order_by(
-        "-created_at", "-id"
-    )
+    return PatientStory.objects.select_related("consent_recorded_by", "approved_by").order_by("-created_at", "-id")
 
 
 def articles_published() -> QuerySet[Article]:
     """Published articles, newest first. The body is left out: lists show the summary."""
-    return (
-        Article.objects.filter(status=ArticleStatus.PUBLISHED).defer("body").order_by("-published_at", "-id")
-    )
+    return Article.objects.filter(status=ArticleStatus.PUBLISHED).defer("body").order_by("-published_at", "-id")
 
 
 def article_published_get(*, slug: str) -> Article:

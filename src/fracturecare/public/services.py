@@ -57,9 +57,7 @@ def contact_message_submit(
 
 
 @transaction.atomic
-def contact_message_set_read(
-    *, message: ContactMessage, actor, read: bool = True, request=None
-) -> ContactMessage:
+def contact_message_set_read(*, message: ContactMessage, actor, read: bool = True, request=None) -> ContactMessage:
     """Mark a message read (by `actor`, now) or back to unread."""
     if read and message.read_at is None:
         message.read_at, message.read_by = timezone.now(), actor
@@ -114,9 +112,7 @@ def story_record_consent(*, story: PatientStory, actor, note: str, request=None)
     """Record that the patient agreed in writing to publication, and how."""
     note = (note or "").strip()
     if not note:
-        raise ValidationError(
-            {"consent_note": "Say how the patient gave consent (e.g. signed release form)."}
-        )
+        raise ValidationError({"consent_note": "Say how the patient gave consent (e.g. signed release form)."})
     story.consent_recorded_at, story.consent_recorded_by, story.consent_note = timezone.now(), actor, note
     story.full_clean()
     story.save()

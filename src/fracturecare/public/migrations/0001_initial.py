@@ -18,9 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("title", models.CharField(max_length=150)),
                 ("slug", models.SlugField(max_length=160, unique=True)),
@@ -32,9 +30,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "body",
-                    models.TextField(
-                        help_text="Markdown. Raw HTML and scripts are removed.", max_length=30000
-                    ),
+                    models.TextField(help_text="Markdown. Raw HTML and scripts are removed.", max_length=30000),
                 ),
                 (
                     "status",
@@ -60,9 +56,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-published_at", "-created_at", "-id"],
-                "indexes": [
-                    models.Index(fields=["status", "published_at"], name="public_arti_status_56fa02_idx")
-                ],
+                "indexes": [models.Index(fields=["status", "published_at"], name="public_arti_status_56fa02_idx")],
                 "constraints": [
                     models.CheckConstraint(
                         condition=models.Q(("status__in", ["draft", "published"])),
@@ -84,9 +78,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=100)),
                 ("email", models.EmailField(blank=True, max_length=254)),
@@ -122,9 +114,7 @@ class Migration(migrations.Migration):
                         name="contact_has_email_or_phone",
                     ),
                     models.CheckConstraint(
-                        condition=models.Q(
-                            ("read_by__isnull", True), ("read_at__isnull", False), _connector="OR"
-                        ),
+                        condition=models.Q(("read_by__isnull", True), ("read_at__isnull", False), _connector="OR"),
                         name="contact_reader_has_time",
                     ),
                 ],
@@ -135,9 +125,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "display_name",
