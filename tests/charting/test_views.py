@@ -219,3 +219,33 @@ def test_visit_detail_queries_do_not_grow_with_rows(client, login, django_assert
     many = _queries(client, url, django_assert_max_num_queries)
     assert many == few
     amendment(visit)  # the helper stays usable for other tests
+
+
+def test_new_visit_is_prefilled_from_the_latest_signed_plan(client, login):
+    from fracturecare.planning.services import plan_sign
+    from tests.planning.factories import make_plan
+
+    user = login(Role.CLINICIAN)
+    patient = PatientFactory()
+    old = NeedledPointFactory(code="GB34", visit=VisitFactory(patient=patient)).visit
+    assert old.pk
+    plan = make_plan("C01", patient=patient, clinician=user)
+    version = plan_sign(plan=plan, actor=user)
+    page = client.get(reverse("charting:visit_create", args=[patient.pk]))
+    body = page.content.decode()
+    planned = version.snapshot["plan"]["acupuncture"]["points"]
+    assert planned and all(f'value="{p["code"]}"' in body for p in planned)
+    assert 'value="GB34"' not in body
+    assert f'value="plan:{plan.pk}"' in body
+    assert "the plan signed on" in body
+    # The plan's dry-needling targets are preselected too.
+    assert '<option value="soleus" selected>' in body
+
+    # Once a visit is charted after the plan, the next visit starts from that visit.
+    client.post(
+        reverse("charting:visit_create", args=[patient.pk]),
+        post_data({"prefilled_from": f"plan:{plan.pk}"}, points=[{"code": "LR3", "laterality": "left"}]),
+    )
+    again = client.get(reverse("charting:visit_create", args=[patient.pk])).content.decode()
+    assert 'value="LR3"' in again and "the visit of" in again
+    assert Visit.objects.filter(patient=patient).latest("id").prefilled_from == f"plan:{plan.pk}"

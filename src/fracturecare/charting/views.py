@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -98,7 +100,8 @@ def visit_create(request, patient_id: int):
 def _with_source(record, request):
     # Where the rows came from travels as a hidden field; it is informational only.
     source = request.POST.get("prefilled_from", "")
-    record.fields["prefilled_from"] = source if source[:6] in ("plan:", "visit:") and len(source) <= 40 else ""
+    valid = re.fullmatch(r"(plan|visit):\d{1,20}", source)
+    record.fields["prefilled_from"] = source if valid else ""
     return record
 
 
