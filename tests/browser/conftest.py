@@ -141,6 +141,13 @@ def base_url(live_server):
     return live_server.url.rstrip("/")
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The live server runs in this process, so the override reaches it; signing in through
+    # the form stays real, only cheaper than the production hasher's many rounds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _clean_artifacts():
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
