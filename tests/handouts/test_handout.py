@@ -83,3 +83,18 @@ def test_every_sentence_about_care_comes_from_the_plan():
     plain = {c["plain"] for c in version.snapshot["plan"]["conventional"] if c.get("plain")}
     shown = [a.text for a in content.home_care + content.clinic_care]
     assert shown and set(shown) <= plain
+
+
+def test_patient_pages_offer_the_handout_once_a_plan_is_signed(client, login):
+    clinician = login(Role.CLINICIAN)
+    plan = make_plan("C01", clinician=clinician)
+    pages = [
+        reverse("outcomes:patient_outcomes", args=[plan.patient.pk]),
+        reverse("charting:visit_list", args=[plan.patient.pk]),
+    ]
+    link = f'href="{reverse("handouts:plan_pdf", args=[plan.pk])}">Download handout PDF</a>'
+    for url in pages:
+        assert link not in client.get(url).content.decode()
+    plan_sign(plan=plan, actor=clinician)
+    for url in pages:
+        assert link in client.get(url).content.decode()

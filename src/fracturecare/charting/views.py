@@ -19,6 +19,7 @@ from fracturecare.charting.models import SignedRecordError, Visit
 from fracturecare.charting.prefill import visit_prefill
 from fracturecare.charting.validation import VisitRecordError
 from fracturecare.charting.vocab import AE_SCHEME_LABEL
+from fracturecare.handouts.selectors import latest_signed_plan_for_patient
 from fracturecare.patients.models import Patient
 
 
@@ -49,7 +50,11 @@ def visit_list(request, patient_id: int):
         data={"shown": len(visits)},
         request=request,
     )
-    return render(request, "charting/visit_list.html", {"patient": patient, "visits": visits})
+    return render(
+        request,
+        "charting/visit_list.html",
+        {"patient": patient, "visits": visits, "signed_plan": latest_signed_plan_for_patient(patient)},
+    )
 
 
 def _save(request, forms: VisitForms, save):

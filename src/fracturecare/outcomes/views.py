@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from fracturecare.accounts.permissions import CLINICAL, role_required
 from fracturecare.audit.services import audit_record
+from fracturecare.handouts.selectors import latest_signed_plan_for_patient
 from fracturecare.outcomes import measures, services, stages
 from fracturecare.outcomes.forms import AssessmentForm
 from fracturecare.outcomes.models import OutcomeAssessment
@@ -50,6 +51,7 @@ def patient_outcomes(request, patient_id: int):
             "walk_run_rules": stages.WALK_RUN_RULES,
             "citations": measures.CITATIONS,
             "review_interval": REVIEW_INTERVAL_DAYS,
+        "signed_plan": latest_signed_plan_for_patient(patient),
         },
     )
 
