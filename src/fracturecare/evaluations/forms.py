@@ -142,7 +142,8 @@ def _build_field(path: str) -> forms.Field:
     if path == "patient.activity":
         return forms.CharField(max_length=60, widget=forms.TextInput(attrs={"list": "activity-options"}), **kwargs)
     if "enum" in spec:
-        return forms.ChoiceField(choices=_choices(spec["enum"], blank=not required), **kwargs)
+        # Always a blank first option: a required choice must be made, not left on the first value.
+        return forms.ChoiceField(choices=_choices(spec["enum"], blank=True), **kwargs)
     kind = spec.get("type")
     if kind == "boolean":
         return forms.BooleanField(**{**kwargs, "required": False})

@@ -236,7 +236,8 @@ def _legend(marks: list[Mark], plan: dict, top: float) -> tuple[str, float]:
     y = top
     for kind, text in rows:
         sample = Mark(kind, "", text, 16, y)
-        out.append(_mark_svg(sample).replace(f"<title>{escape(text)}</title>", ""))
+        sample_svg = _mark_svg(sample).replace(f"<title>{escape(text)}</title>", "")
+        out.append(sample_svg.replace('class="mark-', 'class="legend-'))
         out.append(f'<text x="30" y="{y + 3.5:.1f}" font-size="10">{escape(text)}</text>')
         y += 16
     seen = set()

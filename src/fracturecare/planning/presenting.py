@@ -120,8 +120,6 @@ def _item(section: str, raw: dict, plan: dict) -> Item:
         extra.append(f"Caution: {caution}")
     if raw.get("action"):
         extra.append(f"Action: {raw['action']}")
-    if section == "conventional" and raw.get("phase"):
-        extra.insert(0, f"Phase: {_humanize(raw['phase'])}")
     if raw.get("description") and raw.get("description") != label:
         extra.append(raw["description"])
     evidence = _evidence(raw, plan)
@@ -166,6 +164,7 @@ class PresentedPlan:
     urgent: bool
     risk: dict
     conventional: list[Item]
+    phases: list[tuple[str, bool, bool, list[Item]]]  # (phase name, is current, shown open, items)
     points: list[Item]
     targets: list[Item]
     acupuncture_deferred: bool
@@ -176,6 +175,31 @@ class PresentedPlan:
     warnings: list[dict]
     differentials: list[dict]
     citations: list[Source]
+
+    @property
+    def excluded_count(self) -> int:
+        return len(self.excluded) + len(self.removed)
+
+
+def _phases(items: list[Item], phase: dict) -> list[tuple[str, bool, bool, list[Item]]]:
+    """Conventional care grouped by phase, in the plan's roadmap order.
+
+    Phases up to the current one are shown open; later ones start folded, so what to do
+    now is on the first screen.
+    """
+    names = {step.get("id"): step.get("name", step.get("id")) for step in phase.get("roadmap", [])}
+    order = list(names)
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item.raw.get("phase", ""), []).append(item)
+    keys = sorted(groups, key=lambda k: order.index(k) if k in order else len(order))
+    current = phase.get("current")
+    limit = order.index(current) if current in order else len(order)
+    return [
+        (names.get(k) or (_humanize(k).capitalize() if k else "Other"), k == current,
+         k not in order or order.index(k) <= limit, groups[k])
+        for k in keys
+    ]
 
 
 def _triage_heading(triage: dict) -> str:
@@ -190,13 +214,15 @@ def present(plan: dict) -> PresentedPlan:
     removed = [("conventional", i) for i in plan.get("conventional_removed_by_clinician", [])]
     removed += [("acupuncture", i) for i in acu.get("removed_by_clinician", [])]
     removed += [("dry_needling", i) for i in dn.get("removed_by_clinician", [])]
+    conventional = [_item("conventional", i, plan) for i in plan.get("conventional", [])]
     return PresentedPlan(
+        phases=_phases(conventional, plan.get("phase", {})),
         triage_level=level,
         triage_heading=_triage_heading(plan.get("triage", {})),
         triage_reasons=[_item("triage", r, plan) for r in plan.get("triage", {}).get("reasons", [])],
         urgent=level in ("emergency", "urgent_referral"),
         risk=plan.get("risk", {}),
-        conventional=[_item("conventional", i, plan) for i in plan.get("conventional", [])],
+        conventional=conventional,
         points=[_item("acupuncture", i, plan) for i in acu.get("points", [])],
         targets=[_item("dry_needling", i, plan) for i in dn.get("targets", [])],
         acupuncture_deferred=bool(acu.get("deferred")),

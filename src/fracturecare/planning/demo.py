@@ -1,0 +1,70 @@
+"""Demo patients with evaluations and plans, from the example cases in example_cases/.
+
+Runs after the accounts demo (it needs the demo clinicians). Safe to run twice: a patient
+who already has an evaluation is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+from fracturecare.accounts.models import User
+from fracturecare.evaluations.models import Evaluation
+from fracturecare.evaluations.services import evaluation_submit
+from fracturecare.patients.models import Patient
+from fracturecare.planning import services
+
+CASES_DIR = Path(__file__).resolve().parent / "example_cases"
+
+# first, last, date of birth, sex, phone, case file, what the clinician does with the plan
+DEMO_PATIENTS = [
+    ("Maya", "Lopez", datetime.date(2001, 3, 14), "female", "+15550100101", "C01", "sign_then_amend"),
+    ("Jordan", "Blake", datetime.date(2006, 8, 2), "male", "+15550100102", "C02", "leave_unsigned"),
+    ("Priya", "Shah", datetime.date(1994, 11, 23), "female", "+15550100103", "C03", "sign_with_change"),
+    ("Marcus", "Green", datetime.date(2008, 1, 9), "male", "+15550100104", "C04", "sign"),
+]
+
+
+def _case(prefix: str) -> dict:
+    (path,) = CASES_DIR.glob(f"{prefix}-*.json")
+    return json.loads(path.read_text(encoding="utf-8"))["case"]
+
+
+def _first_key(plan: dict, section: str) -> str | None:
+    items = plan["conventional"] if section == "conventional" else plan[section].get(
+        "points" if section == "acupuncture" else "targets", [])
+    key = {"conventional": "id", "acupuncture": "code", "dry_needling": "muscle"}[section]
+    return items[-1][key] if items else None
+
+
+def load(stdout) -> None:
+    """Create the demo patients, their evaluations and their plans."""
+    clinician = User.objects.get(username="clinician")
+    created = 0
+    for first, last, dob, sex, phone, case_id, scenario in DEMO_PATIENTS:
+        patient, _ = Patient.objects.get_or_create(
+            first_name=first, last_name=last, date_of_birth=dob,
+            defaults={"sex": sex, "phone": phone, "email": f"{first.lower()}.{last.lower()}@example.invalid"},
+        )
+        if Evaluation.objects.filter(patient=patient).exists():
+            continue
+        plan = evaluation_submit(patient=patient, clinician=clinician, case=_case(case_id)).plan
+        created += 1
+        if scenario == "leave_unsigned":
+            continue
+        if scenario == "sign_with_change":
+            key = _first_key(plan.generated, "acupuncture")
+            if key:
+                services.plan_change(plan=plan, actor=clinician, action="remove", section="acupuncture", key=key,
+                                     reason="Patient prefers as few needles as possible at the first session.")
+        services.plan_sign(plan=plan, actor=clinician)
+        if scenario == "sign_then_amend":
+            key = _first_key(plan.generated, "dry_needling")
+            if key:
+                services.plan_change(plan=plan, actor=clinician, action="remove", section="dry_needling", key=key,
+                                     reason="Bruising over the calf after the first session.")
+                services.plan_sign(plan=plan, actor=clinician,
+                                   amendment_reason="Calf bruised after session 1; dry needling there paused.")
+    stdout.write(f"Demo evaluations and plans: {created} new, {len(DEMO_PATIENTS) - created} already there.")
