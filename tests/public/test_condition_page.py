@@ -316,3 +316,22 @@ def test_the_page_is_rendered_from_the_data_alone(data_copy, client, monkeypatch
             seen.update(found)
             assert node.find("a") is not None and node.find("a").attrs["href"].startswith("#ref-")
     assert len(seen) == total
+
+
+def _syllables(word: str) -> int:
+    word = re.sub(r"[^a-z]", "", word.lower())
+    if not word:
+        return 0
+    word = re.sub(r"(?<!l)e$", "", word)
+    return max(1, len(re.findall(r"[aeiouy]+", word)))
+
+
+def test_the_plain_language_text_reads_at_about_grade_eight():
+    """Flesch-Kincaid grade of all the page's own statements together (a patient-level target: <= 9)."""
+    texts = [s["text"].strip() for s in _walk_statements(_page_yaml())]
+    joined = " ".join(t if t[-1] in ".!?" else t + "." for t in texts)
+    sentences = len(re.findall(r"[.!?](\s|$)", joined))
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", joined)
+    syllables = sum(_syllables(w) for w in words)
+    grade = 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+    assert grade <= 9, f"reading grade {grade:.1f}"

@@ -110,6 +110,19 @@ def page_data(kb: KnowledgeBase, slug: str) -> dict:
     raise Http404("no such condition page")
 
 
+def _columns(headings: list[str], cells: list[Statement], where: str) -> list[dict]:
+    """Spread a row's statements over the table's columns (after the row-label column).
+
+    With one data column every statement goes in it; otherwise one statement per column.
+    """
+    data_headings = headings[1:]
+    if len(data_headings) == 1:
+        return [{"heading": data_headings[0], "statements": cells}]
+    if len(cells) != len(data_headings):
+        raise PatientEducationError(f"{where}: a row has {len(cells)} cells for {len(data_headings)} columns")
+    return [{"heading": h, "statements": [c]} for h, c in zip(data_headings, cells, strict=True)]
+
+
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -275,7 +288,13 @@ def build_condition_page(kb: KnowledgeBase, slug: str) -> dict:
             built["table"] = {
                 "caption": table["caption"],
                 "columns": table["columns"],
-                "rows": [{"label": row["label"], "cells": stmts(row["cells"], sec["id"])} for row in table["rows"]],
+                "rows": [
+                    {
+                        "label": row["label"],
+                        "columns": _columns(table["columns"], stmts(row["cells"], sec["id"]), place),
+                    }
+                    for row in table["rows"]
+                ],
             }
         built["points"] = _point_rows(kb, citer, sec.get("point_notes", []), place) if sec.get("point_choices") else []
         built["dry_needling"] = _dry_needling_rows(kb, citer, sec.get("dry_needling_sites", []), place)
@@ -290,6 +309,7 @@ def build_condition_page(kb: KnowledgeBase, slug: str) -> dict:
         "faq": faq,
         "references": citer.references(),
         "kb_version": kb.version,
+        "kb_digest": kb.digest,
     }
 
 
