@@ -108,3 +108,16 @@ def test_front_desk_cannot_read_an_evaluation(client, login):
     plan = make_plan("C01")
     login(Role.FRONT_DESK)
     assert client.get(reverse("evaluations:detail", args=[plan.evaluation_id])).status_code == 403
+
+
+def test_the_database_refuses_to_update_an_evaluation():
+    from django.db import DatabaseError, transaction
+
+    from tests.planning.factories import make_plan
+
+    plan = make_plan("C01")
+    with pytest.raises(ValueError):
+        plan.evaluation.save()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Evaluation.objects.filter(pk=plan.evaluation_id).update(case={})
+    assert Evaluation.objects.get(pk=plan.evaluation_id).case["injury"]["bone"] == "tibia"
