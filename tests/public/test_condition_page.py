@@ -214,6 +214,10 @@ def test_the_home_page_leads_to_the_condition_page(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert f'href="{URL}"' in html
+    # Its introduction is the condition page's own summary, cited to the page's sources.
+    for statement in _page_yaml()["summary"]:
+        assert escape(_norm(statement["text"])) in _norm(html)
+    assert f'href="{URL}#ref-SP"' in html
     tree = parse(html)
     blocks = [json.loads(n.text) for n in tree.find_all("script", type="application/ld+json")]
     assert blocks[0]["@type"] == "MedicalClinic" and blocks[0]["telephone"] == "+1-555-010-0199"

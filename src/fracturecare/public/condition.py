@@ -377,6 +377,11 @@ def _faq_ld(built: dict) -> dict:
     }
 
 
+def condition_summary(*, slug: str) -> list[Statement]:
+    """A condition page's summary statements, numbered as on the page itself."""
+    return build_condition_page(load_knowledge(), slug)["summary"]
+
+
 def condition_page_context(request, *, slug: str) -> dict:
     """Template context for /conditions/<slug>/."""
     built = build_condition_page(load_knowledge(), slug)

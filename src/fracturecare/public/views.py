@@ -5,21 +5,27 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fracturecare.public import selectors, services
-from fracturecare.public.condition import condition_page_context
+from fracturecare.public.condition import condition_page_context, condition_summary
 from fracturecare.public.forms import ContactForm
 from fracturecare.public.markdown_render import render_markdown
 from fracturecare.public.structured_data import article_ld, clinic_ld
 
+# The condition the home page introduces, in the knowledge base's own words.
+HOME_CONDITION = "stress-fracture"
 ARTICLES_PER_PAGE = 12
 STORIES_PER_PAGE = 12
 
 
 @require_GET
 def home(request):
+    condition_url = reverse("public:condition", args=[HOME_CONDITION])
     context = {
+        "summary": condition_summary(slug=HOME_CONDITION),
+        "condition_url": condition_url,
         "articles": list(selectors.articles_published()[:3]),
         "stories": list(selectors.stories_published()[:2]),
         "clinic_ld": clinic_ld(request),
