@@ -61,6 +61,7 @@ def test_charting_a_visit_then_signing_it(client, login):
 
     detail = client.get(reverse("charting:visit_detail", args=[visit.pk]))
     assert b"Sign visit" in detail.content and b"Draft" in detail.content
+    assert b"<td>Soleus</td>" in detail.content
 
     signed = client.post(reverse("charting:visit_sign", args=[visit.pk]), follow=True)
     assert b"Visit signed and locked." in signed.content

@@ -230,7 +230,14 @@ class DryNeedlingTarget(_VisitPart):
         ]
 
     def __str__(self) -> str:
-        return f"{self.muscle.replace('_', ' ')} {self.get_side_display().lower()}"
+        return f"{self.muscle_name} {self.get_side_display().lower()}"
+
+    @property
+    def muscle_name(self) -> str:
+        """The knowledge base's name for the muscle (the id is what is stored)."""
+        from fracturecare.charting.knowledge import known_muscles
+
+        return known_muscles().get(self.muscle) or self.muscle.replace("_", " ")
 
 
 class ElectrodePair(_VisitPart):
