@@ -24,7 +24,6 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, self._request_stop)
             signal.signal(signal.SIGINT, self._request_stop)
         while True:
-            close_old_connections()
             report = outbox_send_due()
             if report.sent or report.failed or report.skipped:
                 self.stdout.write(
@@ -37,6 +36,8 @@ class Command(BaseCommand):
                 time.sleep(min(0.5, interval))
             if self._stop:
                 return
+            # A long-running worker must not hold a dead or stale connection between passes.
+            close_old_connections()
 
     def _request_stop(self, signum, frame):
         # Finish the message in hand, then leave: a half-sent message would show as 'sending'.
