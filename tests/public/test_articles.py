@@ -45,6 +45,21 @@ def test_the_article_page_serves_sanitised_html(client):
     assert "alert('x')" not in body and "javascript:" not in body and "onerror" not in body
 
 
+def test_the_article_page_has_article_json_ld_and_a_canonical_url(client):
+    import json
+
+    from tests.public.html_tree import parse
+
+    article = ArticleFactory(title="Walk before you run", slug="walk-before-you-run", summary="Why.")
+    tree = parse(client.get("/articles/walk-before-you-run/").content.decode())
+    data = json.loads(tree.find("script", type="application/ld+json").text)
+    assert data["@type"] == "Article" and data["headline"] == "Walk before you run"
+    assert data["url"] == "http://127.0.0.1:8000/articles/walk-before-you-run/"
+    assert data["datePublished"] == article.published_at.isoformat()
+    assert tree.find("link", rel="canonical").attrs["href"] == data["url"]
+    assert tree.find("meta", name="description").attrs["content"] == "Why."
+
+
 def test_drafts_are_not_public(client):
     draft = ArticleFactory(draft=True, title="Secret draft")
     assert client.get(f"/articles/{draft.slug}/").status_code == 404

@@ -99,3 +99,10 @@ def test_story_form_errors_stay_on_the_fields(client, login):
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"display_name", "body"}
     assert PatientStory.objects.count() == 0
+
+
+def test_staff_reading_a_story_is_audited(client, login):
+    user = login(Role.FRONT_DESK)
+    story = PatientStoryFactory()
+    assert client.get(f"/clinic/site/stories/{story.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(action="story.viewed", object_id=str(story.pk), actor=user).exists()

@@ -108,6 +108,8 @@ def story_admin_create(request):
 @role_required(*SITE_EDITORS)
 def story_admin_edit(request, pk: int):
     story = get_object_or_404(PatientStory, pk=pk)
+    if request.method == "GET":
+        audit_record(actor=request.user, action="story.viewed", obj=story, request=request)
     initial = {f: getattr(story, f) for f in services.STORY_FIELDS}
     form = StoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
