@@ -144,3 +144,55 @@ def test_assessments_cannot_be_edited():
     a.pain_nrs = 1
     with pytest.raises(ValueError):
         a.save()
+
+
+def test_a_wrong_entry_is_marked_in_error_and_leaves_the_chart(client, login):
+    user = login(Role.CLINICIAN)
+    patient = PatientFactory()
+    OutcomeAssessmentFactory(patient=patient, assessed_on=datetime.date(2025, 3, 1), pain_nrs=6)
+    typo = OutcomeAssessmentFactory(patient=patient, assessed_on=datetime.date(2025, 3, 20), pain_nrs=9)
+    url = reverse("outcomes:patient_outcomes", args=[patient.pk])
+    assert "Worsening: review needed" in client.get(url).content.decode()
+
+    empty = client.post(url, {"assessment": typo.pk, "reason": ""})
+    assert empty.status_code == 200 and b"This field is required." in empty.content
+    assert not OutcomeAssessment.objects.get(pk=typo.pk).is_voided
+
+    response = client.post(url, {"assessment": typo.pk, "reason": "Typed 9 for 3."}, follow=True)
+    body = response.content.decode()
+    typo = OutcomeAssessment.objects.get(pk=typo.pk)
+    assert typo.is_voided and typo.voided_by == user and typo.void_reason == "Typed 9 for 3."
+    assert "Entered in error" in body and "Worsening" not in body
+    assert "Pain NRS from 6 to 6" in body  # the chart's text alternative ignores the voided score
+    assert AuditEvent.objects.filter(action="outcome.voided", object_id=str(typo.pk)).exists()
+
+    # Once marked, it stays marked; and nobody edits its values.
+    again = client.post(url, {"assessment": typo.pk, "reason": "again"}, follow=True)
+    assert b"already marked as entered in error" in again.content
+    assert OutcomeAssessment.objects.get(pk=typo.pk).void_reason == "Typed 9 for 3."
+    typo.pain_nrs = 3
+    with pytest.raises(ValueError):
+        typo.save()
+    with pytest.raises(ValueError):
+        typo.save(update_fields=["pain_nrs"])
+
+
+def test_cannot_void_another_patients_assessment(client, login):
+    login(Role.CLINICIAN)
+    other = OutcomeAssessmentFactory()
+    url = reverse("outcomes:patient_outcomes", args=[PatientFactory().pk])
+    assert client.post(url, {"assessment": other.pk, "reason": "x"}).status_code == 404
+    assert not OutcomeAssessment.objects.get(pk=other.pk).is_voided
+
+
+def test_the_service_refuses_a_second_void_and_an_empty_reason():
+    from django.core.exceptions import ValidationError
+
+    from fracturecare.outcomes.services import assessment_void
+
+    a = OutcomeAssessmentFactory()
+    with pytest.raises(ValidationError):
+        assessment_void(assessment=a, actor=a.recorded_by, reason="  ")
+    assessment_void(assessment=a, actor=a.recorded_by, reason="Wrong patient.")
+    with pytest.raises(ValidationError):
+        assessment_void(assessment=a, actor=a.recorded_by, reason="again")

@@ -69,3 +69,10 @@ class AssessmentForm(forms.Form):
             "walk_run_day": c.get("walk_run_day"),
             "note": c.get("note", ""),
         }
+
+
+class VoidForm(forms.Form):
+    """Mark one assessment as entered in error."""
+
+    assessment = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="What was wrong", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

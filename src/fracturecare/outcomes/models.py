@@ -31,6 +31,12 @@ class OutcomeAssessment(models.Model):
     walk_run_day = models.PositiveSmallIntegerField("Walk–run progression day", null=True, blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A wrong entry is marked as entered in error (with who, when and why), never changed or deleted.
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["assessed_on", "id"]
@@ -56,6 +62,11 @@ class OutcomeAssessment(models.Model):
                 condition=Q(pain_nrs__isnull=False) | Q(lefs_total__isnull=False) | ~Q(phase=""),
                 name="outcome_records_something",
             ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True, voided_by__isnull=True, void_reason="")
+                | (Q(voided_at__isnull=False, voided_by__isnull=False) & ~Q(void_reason="")),
+                name="outcome_void_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -63,5 +74,17 @@ class OutcomeAssessment(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValueError("outcome assessments are not edited; record a new one")
+            # The one change allowed: marking a live entry as entered in error.
+            fields = set(kwargs.get("update_fields") or ())
+            if not fields or not fields <= VOID_FIELDS:
+                raise ValueError("outcome assessments are not edited; record a new one")
+            if OutcomeAssessment.objects.filter(pk=self.pk, voided_at__isnull=False).exists():
+                raise ValueError("this assessment is already marked as entered in error")
         super().save(*args, **kwargs)
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+VOID_FIELDS = {"voided_at", "voided_by", "void_reason"}

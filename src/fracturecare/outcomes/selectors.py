@@ -16,9 +16,12 @@ from fracturecare.outcomes.progress import Measurement, Progress, assess_progres
 REVIEW_INTERVAL_DAYS = 14
 
 
-def outcomes_for_patient(patient) -> QuerySet[OutcomeAssessment]:
-    """A patient's assessments, oldest first (one query)."""
-    return OutcomeAssessment.objects.filter(patient=patient).select_related("recorded_by").order_by("assessed_on", "id")
+def outcomes_for_patient(patient, *, include_voided: bool = False) -> QuerySet[OutcomeAssessment]:
+    """A patient's assessments, oldest first (one query); entries made in error only on request."""
+    qs = OutcomeAssessment.objects.filter(patient=patient).select_related("recorded_by", "voided_by")
+    if not include_voided:
+        qs = qs.filter(voided_at__isnull=True)
+    return qs.order_by("assessed_on", "id")
 
 
 def measurements(assessments) -> list[Measurement]:
@@ -27,7 +30,7 @@ def measurements(assessments) -> list[Measurement]:
 
 @dataclass(frozen=True)
 class OutcomeSummary:
-    assessments: list[OutcomeAssessment]
+    assessments: list[OutcomeAssessment]  # live and entered-in-error, oldest first
     progress: Progress
     chart_svg: str
     current_phase: OutcomeAssessment | None
@@ -35,16 +38,15 @@ class OutcomeSummary:
 
 
 def outcome_summary(patient) -> OutcomeSummary:
-    """Everything the outcomes page shows, from one query."""
-    assessments = list(outcomes_for_patient(patient))
-    series = measurements(assessments)
-    staged = [a for a in assessments if a.phase]
+    """Everything the outcomes page shows, from one query. Entries made in error are listed, not charted."""
+    assessments = list(outcomes_for_patient(patient, include_voided=True))
+    live = [a for a in assessments if not a.is_voided]
+    series = measurements(live)
+    staged = [a for a in live if a.phase]
     return OutcomeSummary(
         assessments=assessments,
         progress=assess_progress(series),
         chart_svg=render_progress_chart(series),
         current_phase=staged[-1] if staged else None,
-        next_review_due=(
-            assessments[-1].assessed_on + datetime.timedelta(days=REVIEW_INTERVAL_DAYS) if assessments else None
-        ),
+        next_review_due=live[-1].assessed_on + datetime.timedelta(days=REVIEW_INTERVAL_DAYS) if live else None,
     )

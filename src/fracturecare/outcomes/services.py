@@ -67,3 +67,19 @@ def assessment_create(
         request=request,
     )
     return assessment
+
+
+@transaction.atomic
+def assessment_void(*, assessment: OutcomeAssessment, actor, reason: str, request=None) -> OutcomeAssessment:
+    """Mark an assessment as entered in error: it leaves the chart and the progress rule, but stays on record."""
+    assessment = OutcomeAssessment.objects.select_for_update().get(pk=assessment.pk)
+    reason = (reason or "").strip()
+    if assessment.is_voided:
+        raise ValidationError({"reason": "This assessment is already marked as entered in error."})
+    if not reason:
+        raise ValidationError({"reason": "Say what was wrong with the entry."})
+    assessment.voided_at, assessment.voided_by, assessment.void_reason = timezone.now(), actor, reason
+    assessment.full_clean()
+    assessment.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit_record(actor=actor, action="outcome.voided", patient=assessment.patient, obj=assessment, request=request)
+    return assessment

@@ -12,7 +12,7 @@ from fracturecare.accounts.permissions import CLINICAL, role_required
 from fracturecare.audit.services import audit_record
 from fracturecare.handouts.selectors import latest_signed_plan_for_patient
 from fracturecare.outcomes import measures, services, stages
-from fracturecare.outcomes.forms import AssessmentForm
+from fracturecare.outcomes.forms import AssessmentForm, VoidForm
 from fracturecare.outcomes.models import OutcomeAssessment
 from fracturecare.outcomes.selectors import REVIEW_INTERVAL_DAYS, outcome_summary
 from fracturecare.patients.models import Patient
@@ -26,9 +26,32 @@ def _patient(patient_id: int) -> Patient:
 
 
 @role_required(*CLINICAL)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def patient_outcomes(request, patient_id: int):
     patient = _patient(patient_id)
+    void_form, void_id = VoidForm(), None
+    if request.method == "POST":
+        void_form = VoidForm(request.POST)
+        if void_form.is_valid():
+            void_id = void_form.cleaned_data["assessment"]
+            assessment = OutcomeAssessment.objects.filter(pk=void_id, patient=patient).first()
+            if assessment is None:
+                raise Http404("No such assessment for this patient")
+            if assessment.is_voided:
+                messages.info(request, "That assessment was already marked as entered in error.")
+                return redirect("outcomes:patient_outcomes", patient_id=patient.pk)
+            try:
+                services.assessment_void(
+                    assessment=assessment, actor=request.user, reason=void_form.cleaned_data["reason"], request=request
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    void_form.add_error(field if field in void_form.fields else None, errors)
+            else:
+                messages.success(request, "Assessment marked as entered in error; it no longer counts on the chart.")
+                return redirect("outcomes:patient_outcomes", patient_id=patient.pk)
+        else:
+            void_id = request.POST.get("assessment")
     summary = outcome_summary(patient)
     audit_record(
         actor=request.user,
@@ -51,7 +74,9 @@ def patient_outcomes(request, patient_id: int):
             "walk_run_rules": stages.WALK_RUN_RULES,
             "citations": measures.CITATIONS,
             "review_interval": REVIEW_INTERVAL_DAYS,
-        "signed_plan": latest_signed_plan_for_patient(patient),
+            "signed_plan": latest_signed_plan_for_patient(patient),
+            "void_form": void_form,
+            "void_id": str(void_id or ""),
         },
     )
 
