@@ -120,3 +120,16 @@ def test_the_database_refuses_a_published_article_without_a_date():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Article.objects.create(title="t", slug="t", summary="s", body="b", status="published", published_at=None)
+
+
+def test_robots_and_sitemap_list_public_pages_only(client):
+    article = ArticleFactory(slug="public-one")
+    ArticleFactory(slug="secret-draft", draft=True)
+    robots = client.get("/robots.txt")
+    assert robots["Content-Type"].startswith("text/plain")
+    assert "Disallow: /clinic/" in robots.content.decode()
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in robots.content.decode()
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://127.0.0.1:8000/conditions/stress-fracture/</loc>" in sitemap
+    assert f"<loc>http://127.0.0.1:8000/articles/{article.slug}/</loc>" in sitemap
+    assert "secret-draft" not in sitemap and "/clinic/" not in sitemap

@@ -14,6 +14,8 @@ urlpatterns = [
     path("stories/", views.story_list, name="story_list"),
     path("contact/", views.contact, name="contact"),
     path("contact/sent/", views.contact_sent, name="contact_sent"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", views.sitemap_xml, name="sitemap"),
     # Staff pages: the front desk's inbox, and the website's stories and articles.
     path("clinic/inbox/", staff_views.inbox, name="inbox"),
     path("clinic/inbox/<int:pk>/", staff_views.inbox_message, name="inbox_message"),

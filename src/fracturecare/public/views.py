@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fracturecare.knowledge import load_knowledge
 from fracturecare.public import selectors, services
 from fracturecare.public.condition import condition_page_context, condition_summary
 from fracturecare.public.forms import ContactForm
 from fracturecare.public.markdown_render import render_markdown
 from fracturecare.public.structured_data import article_ld, clinic_ld
+from fracturecare.public.templatetags.public_tags import absolute_url
 
 # The condition the home page introduces, in the knowledge base's own words.
 HOME_CONDITION = "stress-fracture"
@@ -88,6 +91,33 @@ def contact(request):
         else:
             return redirect("public:contact_sent")
     return render(request, "public/contact.html", {"form": form}, status=400)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /clinic/",
+        "Disallow: /accounts/",
+        "Disallow: /api/",
+        f"Sitemap: {absolute_url(reverse('public:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def sitemap_xml(request):
+    """The public pages search engines may index: home, condition pages, articles, stories, contact."""
+    kb = load_knowledge()
+    urls = [absolute_url(reverse("public:home"))]
+    urls += [absolute_url(reverse("public:condition", args=[p["slug"]])) for p in kb.patient_education]
+    urls += [absolute_url(reverse(name)) for name in ("public:article_list", "public:story_list", "public:contact")]
+    articles = [
+        (absolute_url(reverse("public:article_detail", args=[a.slug])), a.updated_at)
+        for a in selectors.articles_published().only("slug", "updated_at")
+    ]
+    context = {"urls": urls, "articles": articles}
+    return render(request, "public/sitemap.xml", context, content_type="application/xml")
 
 
 @require_GET
