@@ -339,3 +339,15 @@ def test_the_plain_language_text_reads_at_about_grade_eight():
     syllables = sum(_syllables(w) for w in words)
     grade = 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
     assert grade <= 9, f"reading grade {grade:.1f}"
+
+
+def test_the_start_up_check_reports_a_page_that_disagrees_with_the_engine(data_copy, monkeypatch):
+    from fracturecare.public.checks import condition_pages_match_knowledge
+
+    assert condition_pages_match_knowledge(None) == []
+    _edit(data_copy, lambda page: page["sections"][1]["sites"].append("no_such_site"))
+    kb = load_from(data_copy)
+    monkeypatch.setattr("fracturecare.knowledge.load_knowledge", lambda: kb)
+    errors = condition_pages_match_knowledge(None)
+    assert [e.id for e in errors] == ["public.E001"]
+    assert "no_such_site" in errors[0].msg
