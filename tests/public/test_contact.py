@@ -90,6 +90,7 @@ def test_one_sender_is_limited_per_hour_and_told_to_call(client):
         assert client.post(URL, GOOD).status_code == 302
     response = client.post(URL, GOOD)
     assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
     assert "call or text" in response.content.decode()
     assert ContactMessage.objects.count() == CONTACT_LIMIT_PER_HOUR
     # Another address is not affected.
@@ -108,3 +109,18 @@ def test_the_database_refuses_a_message_with_no_way_to_reply():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ContactMessage.objects.create(name="x", message="y", email="", phone="")
+
+
+def test_the_limit_lifts_after_an_hour(client):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(CONTACT_LIMIT_PER_HOUR):
+            client.post(URL, GOOD)
+        assert client.post(URL, GOOD).status_code == 429
+    with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
+        assert client.post(URL, GOOD).status_code == 302

@@ -22,6 +22,7 @@ from fracturecare.public.models import Article, ArticleStatus, ContactMessage, P
 # A person who needs to reach the clinic rarely writes more than a few times an hour; a
 # script does. Past this, the form answers 429 and points to the phone instead.
 CONTACT_LIMIT_PER_HOUR = 5
+CONTACT_WINDOW_SECONDS = 3600
 CONTACT_RATE_LIMITED = "You have sent several messages in the last hour. Please call or text us instead."
 
 
@@ -43,7 +44,7 @@ def contact_message_submit(
     """Store a message from the public contact form, or raise RateLimited / ValidationError."""
     key = client_key_for(ip_address)
     if key:
-        since = timezone.now() - timedelta(hours=1)
+        since = timezone.now() - timedelta(seconds=CONTACT_WINDOW_SECONDS)
         recent = ContactMessage.objects.filter(client_key=key, created_at__gte=since).count()
         if recent >= CONTACT_LIMIT_PER_HOUR:
             raise RateLimited(CONTACT_RATE_LIMITED)

@@ -85,7 +85,9 @@ def contact(request):
             )
         except services.RateLimited as exc:
             form.add_error(None, str(exc))
-            return render(request, "public/contact.html", {"form": form}, status=429)
+            response = render(request, "public/contact.html", {"form": form}, status=429)
+            response["Retry-After"] = str(services.CONTACT_WINDOW_SECONDS)
+            return response
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
