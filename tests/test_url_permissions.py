@@ -434,6 +434,25 @@ def test_every_url_has_an_expectation():
     assert not message, "\n".join(message)
 
 
+# Namespaces whose every page is clinical content, and clinical API operations: never for the
+# front desk or a patient.
+CLINICAL_NAMESPACES = ("evaluations", "planning", "charting", "outcomes", "handouts")
+CLINICAL_API_NAMES = ("api:plans",)
+
+
+def test_the_table_keeps_clinical_content_from_front_desk_and_patients():
+    # A policy check on the table itself, so a careless line cannot open a clinical page.
+    wrong = []
+    for route in ROUTES:
+        expected = expectation_for(route)
+        if route.prefix == "clinic/" and expected[Role.PATIENT] is not DENIED:
+            wrong.append(f"{route.name}: a patient may open a /clinic/ page")
+        clinical = route.name.split(":")[0] in CLINICAL_NAMESPACES or route.name in CLINICAL_API_NAMES
+        if clinical and (expected[Role.FRONT_DESK] is OK or expected[Role.PATIENT] is OK):
+            wrong.append(f"{route.name}: clinical content open to the front desk or a patient")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_the_walk_sees_the_api():
     # Guards the enumeration itself: if it found nothing, every other test here would pass.
     assert {"api:openapi-json", "api:openapi-view"} <= {r.name for r in ROUTES}
