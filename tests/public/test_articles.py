@@ -133,3 +133,9 @@ def test_robots_and_sitemap_list_public_pages_only(client):
     assert "<loc>http://127.0.0.1:8000/conditions/stress-fracture/</loc>" in sitemap
     assert f"<loc>http://127.0.0.1:8000/articles/{article.slug}/</loc>" in sitemap
     assert "secret-draft" not in sitemap and "/clinic/" not in sitemap
+
+
+def test_a_missing_page_gets_the_site_404_page(client):
+    response = client.get("/articles/no-such-article/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
