@@ -121,3 +121,14 @@ def test_the_database_refuses_to_update_an_evaluation():
     with pytest.raises(DatabaseError), transaction.atomic():
         Evaluation.objects.filter(pk=plan.evaluation_id).update(case={})
     assert Evaluation.objects.get(pk=plan.evaluation_id).case["injury"]["bone"] == "tibia"
+
+
+def test_re_evaluating_starts_from_the_earlier_case_and_audits_the_read(client, login):
+    from tests.planning.factories import make_plan
+
+    user = login(Role.CLINICIAN)
+    plan = make_plan("C03")
+    url = reverse("evaluations:create", args=[plan.patient_id]) + f"?from={plan.evaluation_id}"
+    form = client.get(url).context["form"]
+    assert form.initial["injury__ray"] == 2 and form.initial["patient__pregnant"] is True
+    assert AuditEvent.objects.filter(action="evaluation.viewed", actor=user, patient=plan.patient).exists()

@@ -31,6 +31,7 @@ def _initial(request, patient) -> dict:
     if source_id.isdigit():
         source = selectors.Evaluation.objects.filter(pk=int(source_id), patient=patient).first()
         if source is not None:
+            selectors.evaluation_read(evaluation=source, user=request.user, request=request)
             initial = initial_from_case(source.case)
     # Age and sex come from the record, so a later evaluation is not stuck with an old age.
     initial[field_name("patient.age")] = patient_age(patient, on=timezone.localdate())

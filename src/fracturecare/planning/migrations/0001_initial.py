@@ -6,113 +6,205 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('evaluations', '0001_initial'),
-        ('patients', '0001_initial'),
+        ("evaluations", "0001_initial"),
+        ("patients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('generated', models.JSONField(help_text="the engine's plan, as generated")),
-                ('engine_version', models.CharField(max_length=40)),
-                ('knowledge_version', models.CharField(max_length=40)),
-                ('triage_level', models.CharField(choices=[('emergency', 'Emergency: send to an emergency department now'), ('urgent_referral', 'Urgent referral: physician and imaging within days'), ('referral', 'Referral: medical co-management'), ('proceed', 'Proceed: adjunct care alongside conventional care')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='plan', to='evaluations.evaluation')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='patients.patient')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("generated", models.JSONField(help_text="the engine's plan, as generated")),
+                ("engine_version", models.CharField(max_length=40)),
+                ("knowledge_version", models.CharField(max_length=40)),
+                (
+                    "triage_level",
+                    models.CharField(
+                        choices=[
+                            ("emergency", "Emergency: send to an emergency department now"),
+                            ("urgent_referral", "Urgent referral: physician and imaging within days"),
+                            ("referral", "Referral: medical co-management"),
+                            ("proceed", "Proceed: adjunct care alongside conventional care"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="plan", to="evaluations.evaluation"
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="plans", to="patients.patient"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanEdit',
+            name="PlanEdit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(help_text='the plan version this change is signed into')),
-                ('action', models.CharField(choices=[('remove', 'Removed'), ('add', 'Added')], max_length=10)),
-                ('section', models.CharField(choices=[('conventional', 'Conventional care'), ('acupuncture', 'Acupuncture point'), ('dry_needling', 'Dry-needling target')], max_length=20)),
-                ('key', models.CharField(help_text='conventional item id, point code or muscle', max_length=80)),
-                ('laterality', models.CharField(blank=True, choices=[('left', 'Left'), ('right', 'Right'), ('bilateral', 'Bilateral'), ('midline', 'Midline')], max_length=10)),
-                ('description', models.CharField(blank=True, help_text='what an added item is', max_length=300)),
-                ('reason', models.TextField()),
-                ('override', models.BooleanField(default=False, help_text='adds back what the engine excluded or deferred')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='edits', to='planning.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField(help_text="the plan version this change is signed into")),
+                ("action", models.CharField(choices=[("remove", "Removed"), ("add", "Added")], max_length=10)),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("conventional", "Conventional care"),
+                            ("acupuncture", "Acupuncture point"),
+                            ("dry_needling", "Dry-needling target"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("key", models.CharField(help_text="conventional item id, point code or muscle", max_length=80)),
+                (
+                    "laterality",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("left", "Left"),
+                            ("right", "Right"),
+                            ("bilateral", "Bilateral"),
+                            ("midline", "Midline"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("description", models.CharField(blank=True, help_text="what an added item is", max_length=300)),
+                ("reason", models.TextField()),
+                (
+                    "override",
+                    models.BooleanField(default=False, help_text="adds back what the engine excluded or deferred"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="edits", to="planning.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'created_at', 'id'],
+                "ordering": ["version", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('snapshot', models.JSONField(help_text='the signed plan, complete and self-contained')),
-                ('engine_version', models.CharField(max_length=40)),
-                ('knowledge_version', models.CharField(max_length=40)),
-                ('amendment_reason', models.TextField(blank=True)),
-                ('signed_at', models.DateTimeField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='planning.plan')),
-                ('signed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("snapshot", models.JSONField(help_text="the signed plan, complete and self-contained")),
+                ("engine_version", models.CharField(max_length=40)),
+                ("knowledge_version", models.CharField(max_length=40)),
+                ("amendment_reason", models.TextField(blank=True)),
+                ("signed_at", models.DateTimeField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="versions", to="planning.plan"
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'number'],
-                'get_latest_by': 'number',
+                "ordering": ["plan", "number"],
+                "get_latest_by": "number",
             },
         ),
         migrations.AddIndex(
-            model_name='plan',
-            index=models.Index(fields=['patient', 'created_at'], name='planning_pl_patient_a700b0_idx'),
+            model_name="plan",
+            index=models.Index(fields=["patient", "created_at"], name="planning_pl_patient_a700b0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('triage_level__in', ['emergency', 'urgent_referral', 'referral', 'proceed'])), name='plan_triage_valid'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("triage_level__in", ["emergency", "urgent_referral", "referral", "proceed"])),
+                name="plan_triage_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planedit',
-            constraint=models.UniqueConstraint(fields=('plan', 'version', 'section', 'key'), name='planedit_one_per_item'),
+            model_name="planedit",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "version", "section", "key"), name="planedit_one_per_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planedit',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='planedit_version_positive'),
+            model_name="planedit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="planedit_version_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planedit',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='planedit_reason_given'),
+            model_name="planedit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="planedit_reason_given"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planedit',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['remove', 'add'])), name='planedit_action_valid'),
+            model_name="planedit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("action__in", ["remove", "add"])), name="planedit_action_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planedit',
-            constraint=models.CheckConstraint(condition=models.Q(('section__in', ['conventional', 'acupuncture', 'dry_needling'])), name='planedit_section_valid'),
+            model_name="planedit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("section__in", ["conventional", "acupuncture", "dry_needling"])),
+                name="planedit_section_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planedit',
-            constraint=models.CheckConstraint(condition=models.Q(('override', False), ('action', 'add'), _connector='OR'), name='planedit_override_on_add'),
+            model_name="planedit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("override", False), ("action", "add"), _connector="OR"),
+                name="planedit_override_on_add",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='planversion_unique_number'),
+            model_name="planversion",
+            constraint=models.UniqueConstraint(fields=("plan", "number"), name="planversion_unique_number"),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='planversion_number_positive'),
+            model_name="planversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="planversion_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.CheckConstraint(condition=models.Q(('number', 1), models.Q(('amendment_reason', ''), _negated=True), _connector='OR'), name='planversion_amendment_has_reason'),
+            model_name="planversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number", 1), models.Q(("amendment_reason", ""), _negated=True), _connector="OR"),
+                name="planversion_amendment_has_reason",
+            ),
         ),
     ]
