@@ -1,11 +1,13 @@
 """POST /api/v1/plans: a case in, the engine's plan out (the same plan as `fracturecare plan`).
 
-Authentication: the clinic session (sign in at /accounts/login/, send the session cookie
-and, as for any unsafe request with a session, the CSRF token in `X-CSRFToken`).
+Authentication (accounts.api_auth): a personal access token, `Authorization: Bearer fct_...`
+(made at /clinic/api-tokens/), or the clinic session (sign in at /accounts/login/, send the
+session cookie and, as for any unsafe request with a session, the CSRF token in `X-CSRFToken`).
 Clinicians and clinic admins may call it. Answers:
 
 - 200: the plan, exactly as `make_plan(case, load_knowledge())` returns it;
-- 401: not signed in; 403: signed in with another role;
+- 401: no session and no token, or a token that is unknown or revoked;
+- 403: signed in (or a token) with another role;
 - 422 `{"detail", "errors": [{"field", "message"}]}`: the body is not JSON, not one case
   object, or breaks the case contract. Nothing is stored.
 """
@@ -17,8 +19,8 @@ import json
 from django.http import JsonResponse
 from ninja import Router
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from fracturecare.accounts.api_auth import API_AUTH
 from fracturecare.accounts.permissions import CLINICAL
 from fracturecare.audit.services import audit_record
 from fracturecare.evaluations.case_schema import case_schema
@@ -37,15 +39,15 @@ def _invalid(errors: list[tuple[str, str]]) -> JsonResponse:
 
 @router.post(
     "/plans",
-    auth=django_auth,
+    auth=API_AUTH,
     url_name="plans",
     summary="Plan a case",
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": case_schema()}}},
         "responses": {
             "200": {"description": "The plan (contracts/plan.schema.json)"},
-            "401": {"description": "Not signed in"},
-            "403": {"description": "Signed in without a clinical role"},
+            "401": {"description": "No session and no token, or an unknown or revoked token"},
+            "403": {"description": "The session's or token's user has no clinical role"},
             "422": {"description": "Not a valid case: `errors` names each field"},
         },
     },
@@ -54,18 +56,28 @@ def create_plan(request):
     """Run the engine on the case in the body and return its plan; nothing is stored."""
     from fracturecare.engine import CaseError
 
-    if request.user.role not in CLINICAL:
+    user = request.auth
+    token = getattr(request, "api_token", None)
+    # Who called and how: every answer past authentication is audited, refusals included.
+    via = {"auth": "token", "token": token.pk} if token else {"auth": "session"}
+    if user.role not in CLINICAL:
+        audit_record(actor=user, action="plan.api_refused", data={**via, "role": user.role}, request=request)
         raise HttpError(403, "Only clinicians and clinic admins may generate plans.")
     try:
         case = json.loads(request.body or b"")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return _invalid([("", f"The body is not JSON: {getattr(exc, 'msg', exc)}.")])
-    if not isinstance(case, dict):
-        return _invalid([("", "The body must be one case: a JSON object.")])
-    try:
-        plan = plan_generate(case)
-    except CaseError as exc:
-        return _invalid([(e.field, e.message) for e in exc.errors])
-    audit_record(actor=request.user, action="plan.api_generated",
-                 data={"triage": plan.get("triage", {}).get("level")}, request=request)
+        errors = [("", f"The body is not JSON: {getattr(exc, 'msg', exc)}.")]
+    else:
+        errors = [] if isinstance(case, dict) else [("", "The body must be one case: a JSON object.")]
+    if not errors:
+        try:
+            plan = plan_generate(case)
+        except CaseError as exc:
+            errors = [(e.field, e.message) for e in exc.errors]
+    if errors:
+        audit_record(actor=user, action="plan.api_rejected",
+                     data={**via, "fields": sorted({f for f, _ in errors})}, request=request)
+        return _invalid(errors)
+    audit_record(actor=user, action="plan.api_generated",
+                 data={**via, "triage": plan.get("triage", {}).get("level")}, request=request)
     return JsonResponse(plan, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,53 @@
+"""The API tokens page: make and revoke personal access tokens for the JSON API."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fracturecare.accounts import selectors, services
+from fracturecare.accounts.forms import TokenCreateForm
+from fracturecare.accounts.models import Role
+from fracturecare.accounts.permissions import role_required
+
+PAGE_SIZE = 50
+
+
+def _page(request, form, new_token=None):
+    tokens = Paginator(selectors.tokens_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    response = render(request, "accounts/tokens/list.html", {
+        "form": form, "page": tokens, "new_token": new_token,
+        "sees_everyone": request.user.role == Role.CLINIC_ADMIN,
+    })
+    # The page may carry a token in clear: keep it out of every cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(*services.TOKEN_ROLES)
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    """List tokens; a POST makes a new one and shows it, once, on the answer to that POST."""
+    if request.method == "GET":
+        return _page(request, TokenCreateForm())
+    form = TokenCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            new = services.token_create(user=request.user, name=form.cleaned_data["name"], request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _page(request, TokenCreateForm(), new_token=new)
+    return _page(request, form)
+
+
+@role_required(*services.TOKEN_ROLES)
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(selectors.tokens_visible_to(request.user), pk=pk)
+    services.token_revoke(token=token, actor=request.user, request=request)
+    messages.success(request, f"Token “{token.name}” is revoked. Programs using it now get 401.")
+    return redirect("api_tokens:list")
