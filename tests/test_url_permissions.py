@@ -130,6 +130,9 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "api:list_slots": PUBLIC,
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
+    "api_tokens:list": CLINICAL,
+    # A clinician may revoke only their own token; the walk's token is a colleague's.
+    "api_tokens:revoke": rule(LOGIN, DENIED, DENIED, NOT_FOUND, OK),
     "charting:visit_amend": CLINICAL,
     "charting:visit_create": CLINICAL,
     "charting:visit_detail": CLINICAL,
@@ -339,6 +342,11 @@ class World:
             patient=self.get("patient"),
         )
 
+    def make_api_token(self):
+        from fracturecare.accounts.services import token_create
+
+        return token_create(user=self.get("clinician"), name="walk").token
+
     def make_outbox_message(self):
         return self.get("appointment").messages.first()
 
@@ -372,6 +380,7 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("scheduling:appointment_move", "pk"): "appointment",
     ("scheduling:appointment_cancel", "pk"): "appointment",
     ("scheduling:outbox_retry", "pk"): "outbox_message",
+    ("api_tokens:revoke", "pk"): "api_token",
     ("public:inbox_message", "pk"): "contact_message",
     ("public:inbox_mark", "pk"): "contact_message",
     **{
