@@ -70,6 +70,12 @@ def test_phone_visitor_books_from_the_condition_page(phone_page, base_url, booka
     assert "confirmed" in main.inner_text().lower()
     assert f"at {slot_time}" in main.inner_text()
 
+    # The confirmation links to the page where the booking can be changed or cancelled.
+    page.get_by_role("link", name="change or cancel this booking").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.get_by_role("main").get_by_text("Confirmed").first.is_visible()
+
     appointment = Appointment.objects.get()
     assert appointment.patient.email == "maya@example.test"
     assert appointment.status == "confirmed"
@@ -116,4 +122,8 @@ def test_public_pages_have_no_serious_accessibility_problems(request, viewport, 
             assert_accessible(page)
         except pytest.fail.Exception as exc:
             problems.append(str(exc))
+        # On a phone, sideways scrolling of the whole page hides content off screen.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"{path}: the page is {overflow}px wider than the {viewport} screen")
     assert not problems, "\n\n".join(problems)
