@@ -1,2 +1,8 @@
+from django.urls import path
+
+from fracturecare.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("audit/", views.audit_log, name="log"),
+]
