@@ -112,6 +112,8 @@ CLINICIAN_ONLY = rule(LOGIN, DENIED, DENIED, OK, DENIED)
 # Running the front desk and the website: booking on behalf of patients, the outbox, stories.
 DESK = rule(LOGIN, DENIED, OK, DENIED, OK)
 SITE_EDITORS = DESK
+# Oversight of the clinic itself: the audit log.
+ADMIN_ONLY = rule(LOGIN, DENIED, DENIED, DENIED, OK)
 # Public booking endpoints and the API description: anyone, signed in or not.
 PUBLIC = rule(OK, OK, OK, OK, OK)
 # Names that exist only to be reversed (django-ninja's API root): nothing to show anyone.
@@ -133,6 +135,7 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "api_tokens:list": CLINICAL,
     # A clinician may revoke only their own token; the walk's token is a colleague's.
     "api_tokens:revoke": rule(LOGIN, DENIED, DENIED, NOT_FOUND, OK),
+    "audit:log": ADMIN_ONLY,
     "charting:visit_amend": CLINICAL,
     "charting:visit_create": CLINICAL,
     "charting:visit_detail": CLINICAL,
