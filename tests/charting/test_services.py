@@ -252,3 +252,26 @@ def test_the_database_refuses_invalid_rows():
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             type(row).objects.bulk_create([row])
+
+
+def test_the_database_itself_keeps_signed_visits_locked():
+    from django.db import DatabaseError
+
+    visit = VisitFactory(needles_in=1, needles_out=1)
+    NeedledPoint.objects.create(visit=visit, code="KI3", laterality="left")
+    visit = services.visit_sign(visit=visit, actor=visit.clinician)
+    services.visit_amend(visit=visit, author=visit.clinician, text="Note.")
+    # Queryset and bulk writes bypass the model guards on purpose: only the triggers stand in the way.
+    for write in (
+        lambda: Visit.objects.filter(pk=visit.pk).update(notes="raw change"),
+        lambda: NeedledPoint.objects.bulk_create([NeedledPoint(visit=visit, code="LI4", laterality="left")]),
+        lambda: NeedledPoint.objects.filter(visit=visit).update(code="LR3"),
+        lambda: Amendment.objects.filter(visit=visit).update(text="rewritten"),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            write()
+    assert Visit.objects.get(pk=visit.pk).notes == visit.notes
+    # A draft is still an ordinary row.
+    draft = VisitFactory()
+    assert Visit.objects.filter(pk=draft.pk).update(notes="fine") == 1
+    NeedledPoint.objects.bulk_create([NeedledPoint(visit=draft, code="LI4", laterality="left")])
