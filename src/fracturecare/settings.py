@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "fracturecare.handouts",
     "fracturecare.scheduling",
     "fracturecare.public",
+    "fracturecare.dashboard",
+    "fracturecare.portal",
 ]
 
 MIDDLEWARE = [
