@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def register_patient(page):
+    page.get_by_role("navigation", name="Clinic").get_by_role("link", name="Patients").click()
     page.get_by_role("link", name="Register a patient").first.click()
     page.get_by_label("First name").fill("Rosa")
     page.get_by_label("Last name").fill("Alvarez")
