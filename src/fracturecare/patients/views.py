@@ -17,12 +17,6 @@ PAGE_SIZE = 25
 
 
 @role_required(*STAFF)
-def home(request):
-    """The workspace's front door: the patient list."""
-    return redirect("patients:list")
-
-
-@role_required(*STAFF)
 @require_http_methods(["GET"])
 def patient_list(request):
     form = PatientSearchForm(request.GET or None)
