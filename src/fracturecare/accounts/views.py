@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.urls import reverse, reverse_lazy
 
 from fracturecare.accounts.middleware import IDLE_FLAG
+from fracturecare.accounts.models import Role
+from fracturecare.audit.services import audit_record
 
 
 class LoginView(auth_views.LoginView):
@@ -21,6 +24,29 @@ class LoginView(auth_views.LoginView):
         context["idle_logged_out"] = bool(self.request.session.pop(IDLE_FLAG, False))
         context["idle_minutes"] = settings.IDLE_LOGOUT_SECONDS // 60
         return context
+
+    def get_default_redirect_url(self):
+        # Patients have their own pages; the clinic workspace would only answer them 403.
+        if self.request.user.role == Role.PATIENT:
+            return reverse("portal:home")
+        return super().get_default_redirect_url()
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """Choose a password from an emailed link (a portal invitation): Django's one-use reset token."""
+
+    template_name = "accounts/set_password.html"
+    success_url = reverse_lazy("accounts:set_password_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(actor=form.user, action="account.password_set", obj=form.user,
+                     data={"user": form.user.pk, "via": "emailed link"}, request=self.request)
+        return response
+
+
+class SetPasswordDoneView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/set_password_done.html"
 
 
 class LogoutView(auth_views.LogoutView):

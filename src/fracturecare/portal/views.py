@@ -1,0 +1,130 @@
+"""The patient portal at /me/ (a patient's own record only), and the clinic's invite page."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fracturecare.accounts.models import Role
+from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.audit.services import audit_record
+from fracturecare.handouts.content import handout_content
+from fracturecare.handouts.pdf import handout_pdf
+from fracturecare.knowledge import load_knowledge
+from fracturecare.outcomes.selectors import outcome_summary
+from fracturecare.patients.selectors import patient_or_404
+from fracturecare.portal import selectors, services
+from fracturecare.portal.forms import InviteForm
+from fracturecare.scheduling.links import manage_token
+
+logger = logging.getLogger(__name__)
+
+
+def patient_login_required(view):
+    """Patients only: anonymous users sign in, staff go to the clinic workspace.
+
+    The view gets the linked patient record (None when the login is not linked yet).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if user.role != Role.PATIENT:
+            return redirect("patients:home")
+        return view(request, selectors.patient_of(user), *args, **kwargs)
+
+    wrapper.allowed_roles = (Role.PATIENT,)
+    return wrapper
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@patient_login_required
+@require_GET
+def home(request, patient):
+    """Upcoming appointments, signed plans' handouts and the outcome chart, for this patient only."""
+    if patient is None:
+        audit_record(actor=request.user, action="portal.viewed", data={"linked": False}, request=request)
+        return _no_store(render(request, "portal/not_linked.html"))
+    appointments = selectors.upcoming_appointments(patient)
+    plans = selectors.signed_plans(patient)
+    outcomes = outcome_summary(patient)
+    live = [a for a in outcomes.assessments if not a.is_voided]
+    audit_record(
+        actor=request.user, action="portal.viewed", patient=patient, obj=patient,
+        data={"appointments": len(appointments), "plans": [s.plan.pk for s in plans], "outcomes": len(live)},
+        request=request,
+    )
+    return _no_store(render(request, "portal/home.html", {
+        "patient": patient,
+        "appointments": [(a, manage_token(a)) for a in appointments],
+        "plans": plans,
+        "outcomes": live,
+        "chart_svg": outcomes.chart_svg if live else "",
+    }))
+
+
+@patient_login_required
+@require_GET
+def handout(request, patient, plan_id: int):
+    """The handout PDF of one of this patient's signed plans; anyone else's plan is a 404."""
+    version = selectors.own_signed_version(patient=patient, plan_id=plan_id) if patient else None
+    if version is None:
+        # Someone asked for a plan that is not theirs (or not signed): worth a line in the log.
+        audit_record(actor=request.user, action="portal.handout_refused", patient=patient,
+                     data={"plan": plan_id}, request=request)
+        raise Http404("No such plan")
+    snapshot = version.snapshot
+    content = handout_content(snapshot, load_knowledge(), patient_first_name=patient.first_name)
+    pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=settings.CLINIC)
+    audit_record(actor=request.user, action="portal.handout_downloaded", patient=patient, obj=version.plan,
+                 data={"version": version.number}, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="care-plan-{version.plan_id}-v{version.number}.pdf"'
+    return _no_store(response)
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def invite(request, patient_id: int):
+    """Give a patient a portal login (or a fresh set-password link) and email them the link."""
+    patient = patient_or_404(patient_id=patient_id)
+    login = patient.user
+    form = InviteForm(request.POST or None, initial={"email": (login.email if login else "") or patient.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.portal_invite(
+                patient=patient, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            try:
+                services.invitation_send(invitation)
+            except (OSError, smtplib.SMTPException) as exc:
+                logger.warning("portal invitation email failed for user %s: %s", invitation.user.pk, exc)
+                messages.error(request, "The login is ready but the email could not be sent. "
+                                        "Send a new link once email works, or check the address.")
+            else:
+                what = "made a portal login for" if invitation.created else "sent a new set-password link to"
+                messages.success(request, f"You {what} {patient.full_name} ({invitation.user.email}).")
+            return redirect("portal:invite", patient_id=patient.pk)
+    if request.method == "GET":
+        audit_record(actor=request.user, action="patient.viewed", patient=patient, obj=patient,
+                     data={"form": "portal_invite"}, request=request)
+    return render(request, "portal/invite.html", {"patient": patient, "login": login, "form": form})
