@@ -25,7 +25,7 @@ from tests.factories import PatientFactory, UserFactory
 
 ANON = "anonymous"
 ROLES = (ANON, Role.PATIENT, Role.FRONT_DESK, Role.CLINICIAN, Role.CLINIC_ADMIN)
-WALKED_PREFIXES = ("clinic/", "api/")
+WALKED_PREFIXES = ("clinic/", "api/", "me/")
 
 
 # --------------------------------------------------------------------------------------------
@@ -84,7 +84,15 @@ def _check_not_found(response, method: str) -> str | None:
     return None if response.status_code == 404 else f"expected 404, got {response.status_code}"
 
 
+def _check_to_clinic(response, method: str) -> str | None:
+    # Staff who open the patient portal are sent to their own workspace.
+    if response.status_code == 302 and _location(response) == "/clinic/":
+        return None
+    return f"expected a redirect to /clinic/, got {response.status_code} {_location(response)}"
+
+
 OK = Outcome("OK", _check_ok)
+TO_CLINIC = Outcome("TO_CLINIC", _check_to_clinic)
 NOT_FOUND = Outcome("NOT_FOUND", _check_not_found)
 LOGIN = Outcome("LOGIN", _check_login)
 DENIED = Outcome("DENIED", _check_denied)
@@ -119,7 +127,12 @@ PUBLIC = rule(OK, OK, OK, OK, OK)
 # Names that exist only to be reversed (django-ninja's API root): nothing to show anyone.
 NOTHING = rule(NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 
-DEFAULT_RULES = {"clinic/": CLINICAL, "api/": CLINICAL_API}
+# The patient portal (/me/): a patient's own pages. The walk's patient login is linked to no
+# record, so anything naming a record is a 404 for it.
+PORTAL = rule(LOGIN, OK, TO_CLINIC, TO_CLINIC, TO_CLINIC)
+PORTAL_RECORD = rule(LOGIN, NOT_FOUND, TO_CLINIC, TO_CLINIC, TO_CLINIC)
+
+DEFAULT_RULES = {"clinic/": CLINICAL, "api/": CLINICAL_API, "me/": PORTAL}
 
 # One line per URL name. Keep it sorted by name; the default rule for the prefix is the
 # right answer for most clinic pages.
@@ -160,6 +173,10 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "planning:referral": CLINICAL,
     "planning:sign": CLINICIAN_ONLY,
     "planning:version": CLINICAL,
+    "portal:handout": PORTAL_RECORD,
+    "portal:home": PORTAL,
+    # Giving a patient a portal login is registration work, like the patient's demographics.
+    "portal:invite": STAFF,
     "public:article_admin_create": SITE_EDITORS,
     "public:article_admin_edit": SITE_EDITORS,
     "public:article_admin_list": SITE_EDITORS,
