@@ -43,7 +43,7 @@ def portal_invite(
 
     Raises ValidationError (field-keyed) for a username already taken or an invalid email.
     """
-    patient = Patient.objects.select_for_update().select_related("user").get(pk=patient.pk)
+    patient = Patient.objects.select_for_update(of=("self",)).select_related("user").get(pk=patient.pk)
     email = email.strip().lower()
     user = patient.user
     created = user is None
