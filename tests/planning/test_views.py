@@ -154,3 +154,16 @@ def test_plan_page_ids_are_unique(client, login):
     html = _html(client.get(reverse("planning:detail", args=[make_plan("C03").pk])))
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_the_handout_link_appears_once_the_plan_is_signed(client, login):
+    login(Role.CLINICIAN)
+    plan = make_plan("C01")
+    handout = reverse("handouts:plan_pdf", args=[plan.pk])
+    assert handout not in _html(client.get(reverse("planning:detail", args=[plan.pk])))
+
+    assert client.post(reverse("planning:sign", args=[plan.pk])).status_code == 302
+    html = _html(client.get(reverse("planning:detail", args=[plan.pk])))
+    assert f'href="{handout}">Download handout PDF</a>' in html
+    response = client.get(handout)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
