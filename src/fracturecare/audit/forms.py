@@ -14,7 +14,7 @@ ACTION_AREAS = (
 class AuditFilterForm(forms.Form):
     patient = forms.IntegerField(
         label="Patient number", required=False, min_value=1,
-        help_text="The number in the patient page's address (/clinic/patients/<number>/).",
+        help_text="As in the patient page's address.",
     )
     actor = forms.CharField(label="Who (username)", required=False, max_length=150)
     action = forms.CharField(
