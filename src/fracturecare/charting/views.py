@@ -90,6 +90,8 @@ def visit_create(request, patient_id: int):
             return redirect("charting:visit_detail", pk=visit.pk)
     else:
         forms = VisitForms(initial={"visit_date": timezone.localdate(), **prefill.fields}, rows=prefill.rows)
+        # The form is prefilled from the signed plan or the last visit: a read of health data.
+        audit_record(actor=request.user, action="visit.form_opened", patient=patient, request=request)
     return render(
         request,
         "charting/visit_form.html",

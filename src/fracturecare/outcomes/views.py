@@ -89,6 +89,7 @@ def assessment_create(request, patient_id: int):
     has_intake = OutcomeAssessment.objects.filter(patient=patient).exists()
     if request.method == "GET":
         form.initial.setdefault("timepoint", "review" if has_intake else "intake")
+        audit_record(actor=request.user, action="outcomes.form_opened", patient=patient, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_create(
