@@ -22,6 +22,11 @@ _LIMB_POINTS = _HERE.parent / "contracts" / "limb_points.json"
 WIDTH, FIGURE_BOTTOM = 400, 530
 CENTRES = {"front": 100, "back": 300}
 COLOURS = {"site": "#b3261e", "point": "#0b5cad", "target": "#1f7a3a", "body": "#f3ede6", "line": "#8c7b6b"}
+SITE_RADIUS = 8
+LABEL_SIZE = 7.5
+# Width of one label character, generous for bold capitals and digits, so a label is never
+# placed where its real text would reach something (the exact width depends on the font).
+LABEL_CHAR_WIDTH = 0.72 * LABEL_SIZE
 
 # Half-silhouettes as (dx, y), dx measured from the midline; mirrored for the other half.
 _TRUNK_AND_LEGS = [
@@ -203,7 +208,104 @@ def _figure(view: str) -> str:
     return "\n".join(parts)
 
 
-def _mark_svg(mark: Mark) -> str:
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlap(self, other: Box) -> float:
+        """Area shared with `other` (0 when they are apart)."""
+        w = min(self.x1, other.x1) - max(self.x0, other.x0)
+        h = min(self.y1, other.y1) - max(self.y0, other.y0)
+        return w * h if w > 0 and h > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float  # text anchor point (baseline)
+    y: float
+    anchor: str  # start | end
+    box: Box
+    leader: bool  # drawn away from its marker: a thin line joins them
+
+
+def label_box(x: float, y: float, anchor: str, text: str) -> Box:
+    """The area a label's text covers, drawn at baseline (x, y) with `anchor`."""
+    width = len(text) * LABEL_CHAR_WIDTH
+    x0 = x if anchor == "start" else x - width
+    return Box(x0, y - 0.78 * LABEL_SIZE, x0 + width, y + 0.22 * LABEL_SIZE)
+
+
+def _marker_box(mark: Mark) -> Box:
+    r = SITE_RADIUS + 1.5 if mark.kind == "site" else 4.0
+    return Box(mark.x - r, mark.y - r, mark.x + r, mark.y + r)
+
+
+# Where a label may go, as (distance sideways, baseline offset), nearest first. Sideways is
+# measured away from the body's midline ("out") first, then towards it.
+_NEAR = [(5, 3), (5, -5), (5, 11)]
+_FAR = [(d, dy) for d in (11, 15, 20, 26, 34) for dy in (3, -7, 13, -15, 21)]
+# Fixed text on the figure (the view titles and the R/L letters) that labels must not cover.
+_FIXED_TEXT = [Box(c - 20, 2, c + 20, 14) for c in CENTRES.values()] + [
+    Box(c + s * 68 - 5, 506, c + s * 68 + 5, 517) for c in CENTRES.values() for s in (1, -1)
+]
+
+
+def place_labels(marks: list[Mark]) -> dict[int, Label]:
+    """A position for each point and target label (keyed by index in `marks`).
+
+    Labels never cover an injured-site marker and avoid the other markers, the figure's fixed
+    text and each other: each takes the first free spot of `_NEAR` then `_FAR`, outward side
+    first. Only if every spot is taken does a label accept the least overlap, still never on a
+    site marker.
+    """
+    sites = [_marker_box(m) for m in marks if m.kind == "site"]
+    markers = [_marker_box(m) for m in marks if m.kind != "site"]
+    placed: list[Box] = []
+    labels: dict[int, Label] = {}
+    for index, mark in enumerate(marks):
+        if mark.kind == "site" or not mark.label:
+            continue
+        centre = CENTRES["front"] if mark.x < WIDTH / 2 else CENTRES["back"]
+        out = 1 if mark.x >= centre else -1
+        candidates = [(side * dx, dy, far) for far, spots in ((False, _NEAR), (True, _FAR))
+                      for dx, dy in spots for side in (out, -out)]
+        best: tuple[float, Label] | None = None
+        for dx, dy, far in candidates:
+            anchor = "start" if dx > 0 else "end"
+            x, y = mark.x + dx, mark.y + dy
+            box = label_box(x, y, anchor, mark.label)
+            if box.x0 < 0 or box.x1 > WIDTH or box.y0 < 0 or box.y1 > FIGURE_BOTTOM:
+                continue
+            if any(box.overlap(site) for site in sites):
+                continue
+            crowding = sum(box.overlap(other) for other in markers + placed + _FIXED_TEXT)
+            label = Label(x, y, anchor, box, leader=far)
+            if best is None or crowding < best[0]:
+                best = (crowding, label)
+            if crowding == 0:
+                break
+        if best is not None:
+            labels[index] = best[1]
+            placed.append(best[1].box)
+    return labels
+
+
+def _leader(mark: Mark, label: Label) -> str:
+    # From the marker's edge to the nearest point of the label's box.
+    tx = min(max(mark.x, label.box.x0), label.box.x1)
+    ty = min(max(mark.y, label.box.y0), label.box.y1)
+    length = ((tx - mark.x) ** 2 + (ty - mark.y) ** 2) ** 0.5
+    if length < 10:  # close enough to read as the marker's own label
+        return ""
+    sx, sy = mark.x + (tx - mark.x) * 3.5 / length, mark.y + (ty - mark.y) * 3.5 / length
+    return (f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{tx:.1f}" y2="{ty:.1f}" stroke="{COLOURS[mark.kind]}" '
+            'stroke-width="0.6"/>')
+
+
+def _mark_svg(mark: Mark, label: Label | None = None) -> str:
     x, y = mark.x, mark.y
     dash = ' stroke-dasharray="2 1.5"' if mark.added else ""
     title = f"<title>{escape(mark.description)}</title>"
@@ -213,17 +315,19 @@ def _mark_svg(mark: Mark) -> str:
                 f'<path d="M{x - 4:.1f},{y - 4:.1f} L{x + 4:.1f},{y + 4:.1f} '
                 f'M{x - 4:.1f},{y + 4:.1f} L{x + 4:.1f},{y - 4:.1f}" '
                 f'stroke="{COLOURS["site"]}" stroke-width="2"/></g>')
-    outward = 1 if (x - (CENTRES["front"] if x < WIDTH / 2 else CENTRES["back"])) >= 0 else -1
-    anchor = "start" if outward > 0 else "end"
-    label = (f'<text x="{x + outward * 5:.1f}" y="{y + 3:.1f}" font-size="7.5" text-anchor="{anchor}" '
-             f'fill="{COLOURS[mark.kind]}" font-weight="600">{escape(mark.label)}</text>')
+    text = ""
+    if label is not None and mark.label:
+        text = (f'<text x="{label.x:.1f}" y="{label.y:.1f}" font-size="{LABEL_SIZE}" text-anchor="{label.anchor}" '
+                f'fill="{COLOURS[mark.kind]}" font-weight="600">{escape(mark.label)}</text>')
+        if label.leader:
+            text = _leader(mark, label) + text
     if mark.kind == "point":
         shape = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.2" fill="{COLOURS["point"]}" stroke="#fff" '
                  f'stroke-width="0.8"{dash}/>')
     else:
         shape = (f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" transform="rotate(45 {x:.1f} {y:.1f})" '
                  f'fill="{COLOURS["target"]}" stroke="#fff" stroke-width="0.8"{dash}/>')
-    return f'<g class="mark-{mark.kind}">{title}{shape}{label}</g>'
+    return f'<g class="mark-{mark.kind}">{title}{shape}{text}</g>'
 
 
 def _legend(marks: list[Mark], plan: dict, top: float) -> tuple[str, float]:
@@ -284,7 +388,8 @@ def render_body_map(plan: dict, case: dict, *, id_prefix: str = "bodymap") -> st
     legend, bottom = _legend(marks, plan, FIGURE_BOTTOM + 16)
     height = bottom + 8
     prefix = escape(id_prefix)
-    body = "\n".join(_mark_svg(m) for m in marks)
+    labels = place_labels(marks)
+    body = "\n".join(_mark_svg(m, labels.get(i)) for i, m in enumerate(marks))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" class="bodymap-svg" font-family="sans-serif">\n'
