@@ -2,11 +2,13 @@ import io
 
 import pypdf
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from fracturecare.accounts.models import Role
 from fracturecare.audit.models import AuditEvent
 from fracturecare.handouts.content import DISCLAIMER, handout_content
+from fracturecare.handouts.pdf import handout_pdf
 from fracturecare.knowledge import load_knowledge
 from fracturecare.planning.services import plan_sign
 from tests.planning.factories import make_plan
@@ -98,3 +100,27 @@ def test_patient_pages_offer_the_handout_once_a_plan_is_signed(client, login):
     plan_sign(plan=plan, actor=clinician)
     for url in pages:
         assert link in client.get(url).content.decode()
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.mark.parametrize("case_name", ["C01", "C02", "C04"])
+def test_the_pages_break_where_a_reader_expects(case_name):
+    plan = make_plan(case_name)
+    version = plan_sign(plan=plan, actor=plan.created_by)
+    snapshot = version.snapshot
+    content = handout_content(snapshot, load_knowledge(), patient_first_name="Ann")
+    pages = _pages(handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=settings.CLINIC))
+
+    # No page but the last is left nearly empty (the body map used to strand a few lines).
+    assert all(len(text) > 800 for text in pages[:-1]), [len(text) for text in pages]
+    # Each group of warning signs, "Call 911 ..." first, is read on one page.
+    for group in content.warnings:
+        (page,) = [text for text in pages if group.heading in text]
+        assert all(" ".join(item.split()) in page for item in group.items), group.heading
+    # The body map (its legend is text in the PDF) sits with the needling section it illustrates.
+    section = "Acupuncture points" if content.points else "not part of your plan for now"
+    (page,) = [text for text in pages if "Injured site" in text]
+    assert section in page
