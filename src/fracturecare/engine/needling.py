@@ -1,9 +1,8 @@
 """Candidate acupuncture points and dry-needling targets for a case, before screening.
 
 Points: local Ashi points around (never into) the injured bone on the injured side, then
-the knowledge base's selection of systemic and regional points. A point that lies over the
-injured bone (`overlies`) is moved to the uninjured side, or left out when both sides are
-injured. Targets: the site's muscles, on the injured side.
+the knowledge base's selection of systemic and regional points. Targets: the site's muscles,
+on the injured side. Nothing is left out here: `screening.py` decides what is unsafe.
 """
 
 from __future__ import annotations
@@ -12,19 +11,15 @@ from typing import Any
 
 from fracturecare.engine.conditions import holds
 
-OPPOSITE = {"left": "right", "right": "left"}
-LIMBS = ("lower_limb", "upper_limb")
-
 
 def _item_area(point: dict, site: dict) -> str:
     return site["body_area"] if point["code"] == "ASHI" else point["region"]
 
 
-def candidate_points(facts: dict[str, Any], site: dict, kb) -> tuple[list[dict], list[dict]]:
-    """Return (points, excluded) before contraindication screening."""
+def candidate_points(facts: dict[str, Any], site: dict, kb) -> list[dict]:
+    """Every point the knowledge base's selection offers for this case, in selection order."""
     side = facts["injury.side"]
     points: list[dict] = []
-    excluded: list[dict] = []
     seen: set[str] = set()
 
     def add(code: str, laterality: str, reason: str, citations: list[str], tag: str, **extra) -> None:
@@ -32,14 +27,6 @@ def candidate_points(facts: dict[str, Any], site: dict, kb) -> tuple[list[dict],
             return
         seen.add(code)
         point = kb.points[code]
-        if site["id"] in point["overlies"] and code != "ASHI":
-            if side in OPPOSITE and laterality in ("bilateral", side):
-                laterality = OPPOSITE[side]
-                reason += f" Needled on the {laterality} side only: on the injured side it lies over the injured bone."
-            elif side not in OPPOSITE:
-                excluded.append({"code": code, "why": "Lies over the injured bone, which is injured on both sides.",
-                                 "rule": "overlies_injured_bone", "severity": "block"})
-                return
         points.append({
             "code": code,
             "name": point["name"],
@@ -57,10 +44,6 @@ def candidate_points(facts: dict[str, Any], site: dict, kb) -> tuple[list[dict],
         if "when" in choice and not holds(choice["when"], facts):
             continue
         if choice["role"] == "local":
-            if not site["ashi"]:
-                why = f"No local Ashi needling at this site ({site['label']})."
-                excluded.append({"code": choice["code"], "why": why, "rule": "site_no_ashi", "severity": "block"})
-                continue
             add(choice["code"], side, choice["reason"], choice["citations"], choice["tag"], role="local")
         elif "combination" in choice:
             combo = kb.combinations[choice["combination"]]
@@ -75,7 +58,7 @@ def candidate_points(facts: dict[str, Any], site: dict, kb) -> tuple[list[dict],
         add(code, _default_laterality(kb.points[code]),
             f"Regional point for the {site['label'].lower()}.", site["dry_needling"]["citations"],
             site["dry_needling"]["tag"], role="regional")
-    return points, excluded
+    return points
 
 
 def _default_laterality(point: dict) -> str:

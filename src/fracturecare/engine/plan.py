@@ -113,9 +113,9 @@ def _needling(facts, site, tri, kb, warnings) -> tuple[dict, dict]:
         return ({**empty, "points": [], "declined": not wants_acu},
                 {**empty, "targets": [], "declined": not wants_dn})
 
-    points, excluded_points = candidate_points(facts, site, kb) if wants_acu else ([], [])
+    points = candidate_points(facts, site, kb) if wants_acu else []
     targets = candidate_targets(facts, site, kb) if wants_dn else []
-    screened = screen(facts, points, targets, kb)
+    screened = screen(facts, site, points, targets, kb)
     if wants_acu:
         ea_warning = assign_electroacupuncture(facts, site, screened, kb)
         if ea_warning:
@@ -133,7 +133,7 @@ def _needling(facts, site, tri, kb, warnings) -> tuple[dict, dict]:
         "deferred": False,
         "declined": not wants_acu,
         "points": screened.points,
-        "excluded": excluded_points + screened.excluded_points,
+        "excluded": screened.excluded_points,
     }
     dry_needling = {
         "deferred": False,

@@ -1,9 +1,14 @@
-"""Contraindication screening: the one place that removes or limits unsafe needling.
+"""Screening: the one place that removes or limits unsafe needling, and says why.
 
-Every rule in the knowledge base's contraindications file whose condition holds is applied
-to every candidate. `block` and `override` remove the item (or one side of a bilateral
-item) and record why in `excluded`; `override` marks it as something a clinician may add
-back with a documented reason; `caution` keeps the item and attaches the caution.
+In order:
+1. site rules — no local Ashi needling at a site the knowledge base closes to it; a point
+   that lies over the injured bone (`overlies`) moves to the uninjured side, or is left out
+   when both sides are injured ("around, never into, the injured bone");
+2. every rule in the knowledge base's contraindications file whose condition holds, applied
+   to every candidate: `block` and `override` remove the item (or one side of a bilateral
+   item) and record why in `excluded`; `override` marks it as something a clinician may add
+   back with a documented reason; `caution` keeps the item and attaches the caution;
+3. combinations are used as pairs: when one member is gone, so is its partner.
 """
 
 from __future__ import annotations
@@ -96,9 +101,38 @@ def _apply(items: list[dict], rule: dict, side_key: str, name_key: str, in_scope
     return touched
 
 
-def screen(facts: dict[str, Any], points: list[dict], targets: list[dict], kb) -> Screened:
-    """Apply every contraindication rule whose condition holds for the case."""
+def _site_rules(facts: dict[str, Any], site: dict, result: Screened, kb) -> None:
+    side = facts["injury.side"]
+    kept = []
+    for point in result.points:
+        code = point["code"]
+        if code == "ASHI" and not site["ashi"]:
+            result.excluded_points.append({
+                "code": code, "why": f"No local Ashi needling at this site ({site['label']}).",
+                "rule": "site_closed_to_ashi", "severity": "block", "override_allowed": False,
+                "citations": list(site["risk"]["citations"]),
+            })
+            continue
+        if code != "ASHI" and site["id"] in kb.points[code]["overlies"]:
+            if side in OPPOSITE and point["laterality"] in ("bilateral", side):
+                point["laterality"] = OPPOSITE[side]
+                point["reason"] += (f" Needled on the {point['laterality']} side only: on the injured side "
+                                    "it lies over the injured bone.")
+            elif side not in OPPOSITE:
+                result.excluded_points.append({
+                    "code": code, "why": "Lies over the injured bone, which is injured on both sides.",
+                    "rule": "overlies_injured_bone", "severity": "block", "override_allowed": False,
+                    "citations": list(kb.points[code]["location"]["citations"]),
+                })
+                continue
+        kept.append(point)
+    result.points[:] = kept
+
+
+def screen(facts: dict[str, Any], site: dict, points: list[dict], targets: list[dict], kb) -> Screened:
+    """Apply the site rules, then every contraindication rule whose condition holds for the case."""
     result = Screened(points=points, targets=targets)
+    _site_rules(facts, site, result, kb)
     for rule in kb.contraindications:
         if not holds(rule["when"], facts):
             continue
