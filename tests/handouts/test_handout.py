@@ -1,3 +1,4 @@
+import dataclasses
 import io
 
 import pypdf
@@ -124,3 +125,37 @@ def test_the_pages_break_where_a_reader_expects(case_name):
     section = "Acupuncture points" if content.points else "not part of your plan for now"
     (page,) = [text for text in pages if "Injured site" in text]
     assert section in page
+
+
+def _kb_get_help_groups(kb) -> list[tuple[str, list[str]]]:
+    return [
+        (block["heading"], [item["text"] for item in block["items"]])
+        for page in kb.patient_education[:1]
+        for section in page["sections"]
+        for block in section.get("red_flags", [])
+    ]
+
+
+def test_warning_signs_are_the_patient_wording_of_the_condition_page():
+    kb = load_knowledge()
+    plan = make_plan("C01")
+    version = plan_sign(plan=plan, actor=plan.created_by)
+    content = handout_content(version.snapshot, kb, patient_first_name="Ann")
+    expected = _kb_get_help_groups(kb)
+    assert expected, "the knowledge base has patient-facing warning signs"
+    assert [(g.heading, g.items) for g in content.warnings] == expected
+    assert content.warnings[0].heading.startswith("Call 911")
+    reasons = {rule["reason"] for rule in kb.red_flags["rules"] if rule.get("reason")}
+    assert not reasons & {item for g in content.warnings for item in g.items}
+
+
+def test_without_patient_wording_the_red_flag_reasons_are_listed():
+    kb = load_knowledge()
+    bare = dataclasses.replace(kb, files={k: v for k, v in kb.files.items() if k != "patient_education"})
+    plan = make_plan("C01")
+    version = plan_sign(plan=plan, actor=plan.created_by)
+    content = handout_content(version.snapshot, bare, patient_first_name="Ann")
+    listed = {item for g in content.warnings for item in g.items}
+    rules = kb.red_flags["rules"]
+    emergency = {r["reason"] for r in rules if r.get("kind") == "red_flag" and r["level"] == "emergency"}
+    assert emergency and emergency <= listed

@@ -79,10 +79,14 @@ def _advice(item: dict) -> Advice | None:
 
 
 def _warnings(kb) -> list[WarningGroup]:
-    """Warning signs in the knowledge base's patient wording, falling back to its red-flag reasons."""
-    education = kb.files.get("patient_education") if hasattr(kb, "files") else None
+    """Warning signs in the knowledge base's patient wording, falling back to its red-flag reasons.
+
+    The patient wording is the public condition page's "when to get help" list
+    (patient_education.yaml), so the handout and the website say the same thing. Without it the
+    handout lists the red-flag reasons the engine screens for, which are clinician wording.
+    """
     groups: list[WarningGroup] = []
-    for page in (education or {}).get("pages", []):
+    for page in kb.patient_education:
         for section in page.get("sections", []):
             for block in section.get("red_flags", []):
                 groups.append(WarningGroup(block["heading"], [i["text"] for i in block["items"]]))
