@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "fracturecare.public",
     "fracturecare.dashboard",
     "fracturecare.portal",
+    "fracturecare.interop",
 ]
 
 MIDDLEWARE = [
