@@ -165,6 +165,9 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "patients:home": STAFF,
     "patients:list": STAFF,
     "handouts:plan_pdf": CLINICAL,
+    "interop:patient_fhir": CLINICAL,
+    "interop:superbill": CLINICAL,
+    "interop:superbill_json": CLINICAL,
     "outcomes:assessment_create": CLINICAL,
     "outcomes:patient_outcomes": CLINICAL,
     "planning:change": CLINICIAN_ONLY,
@@ -339,6 +342,11 @@ class World:
 
         return VisitFactory(patient=self.get("patient"), clinician=self.get("clinician"), notes=f"{MARKER} note")
 
+    def make_signed_visit(self):
+        from tests.charting.factories import signed_visit
+
+        return signed_visit(patient=self.get("patient"), clinician=self.get("clinician"))
+
     def make_appointment(self):
         import datetime
 
@@ -397,6 +405,7 @@ PARAM_OBJECTS: dict[str, str] = {
 }
 PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     **{(f"charting:{n}", "pk"): "visit" for n in ("visit_detail", "visit_edit", "visit_sign", "visit_amend")},
+    **{(f"interop:{n}", "pk"): "signed_visit" for n in ("superbill", "superbill_json")},
     ("scheduling:appointment_move", "pk"): "appointment",
     ("scheduling:appointment_cancel", "pk"): "appointment",
     ("scheduling:outbox_retry", "pk"): "outbox_message",
@@ -465,7 +474,7 @@ def test_every_url_has_an_expectation():
 
 # Namespaces whose every page is clinical content, and clinical API operations: never for the
 # front desk or a patient.
-CLINICAL_NAMESPACES = ("evaluations", "planning", "charting", "outcomes", "handouts")
+CLINICAL_NAMESPACES = ("evaluations", "planning", "charting", "outcomes", "handouts", "interop")
 CLINICAL_API_NAMES = ("api:plans",)
 
 
