@@ -15,7 +15,9 @@ from fracturecare.outcomes.progress import Measurement
 
 WIDTH = 680
 PANEL_HEIGHT = 170
-LEFT, RIGHT, TOP, GAP, BOTTOM = 56, 24, 28, 58, 40
+# The right margin holds the important-change labels, so no label can sit on a plotted line.
+LEFT, RIGHT, TOP, GAP, BOTTOM = 56, 132, 28, 58, 40
+LABEL_LINE = 13
 PLOT_W = WIDTH - LEFT - RIGHT
 
 
@@ -32,7 +34,7 @@ def _panel(
     title: str,
     ticks: Sequence[int],
     target: float | None,
-    target_label: str,
+    target_label: tuple[str, str],
     colour: str,
     unit: str,
     better: str,
@@ -52,9 +54,13 @@ def _panel(
     if target is not None:
         ty = y(target)
         out.append(f'<line x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{ty:.1f}" y2="{ty:.1f}" class="mcid"/>')
+        # Two lines beside the end of the dashed line, kept inside the panel's height.
+        first_y = min(max(ty - 2, top + 10), top + PANEL_HEIGHT - LABEL_LINE - 2)
+        x = LEFT + PLOT_W + 8
         out.append(
-            f'<text x="{LEFT + PLOT_W - 4}" y="{ty - 5:.1f}" class="mcid-label" text-anchor="end">'
-            f"{escape(target_label)}</text>"
+            f'<text x="{x}" y="{first_y:.1f}" class="mcid-label">'
+            f'<tspan x="{x}">{escape(target_label[0])}</tspan>'
+            f'<tspan x="{x}" dy="{LABEL_LINE}">{escape(target_label[1])}</tspan></text>'
         )
     if not series:
         out.append(
@@ -112,7 +118,7 @@ def render_progress_chart(measurements: Sequence[Measurement]) -> str:
         title="Pain NRS (0–10)",
         ticks=(0, 2, 4, 6, 8, 10),
         target=nrs_target,
-        target_label=f"Important change: 2 points below first score ({nrs_target})",
+        target_label=("Important change", f"≤ {nrs_target} (first − {NRS_MCID_POINTS})"),
         colour="#a4161a",
         unit="/10",
         better="lower is better",
@@ -126,7 +132,7 @@ def render_progress_chart(measurements: Sequence[Measurement]) -> str:
         title="LEFS (0–80)",
         ticks=(0, 20, 40, 60, 80),
         target=lefs_target,
-        target_label=f"Important change: 9 points above first score ({lefs_target})",
+        target_label=("Important change", f"≥ {lefs_target} (first + {LEFS_MCID})"),
         colour="#0b5cad",
         unit="/80",
         better="higher is better",
