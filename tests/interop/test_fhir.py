@@ -1,0 +1,177 @@
+"""The FHIR R4 export: resources validate, carry the expected codes, and the export is guarded."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from fhir.resources.R4B.bundle import Bundle
+
+from fracturecare.accounts.models import Role
+from fracturecare.audit.models import AuditEvent
+from fracturecare.interop.fhir import SITE_SCTIDS
+from fracturecare.knowledge import load_knowledge
+from tests.factories import PatientFactory
+from tests.interop.factories import needling_visit, outcome, signed_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def _export(client, patient):
+    return client.get(reverse("interop:patient_fhir", kwargs={"patient_id": patient.pk}))
+
+
+@pytest.fixture
+def record():
+    plan = signed_plan("C01")  # left posteromedial tibia
+    patient, clinician = plan.patient, plan.created_by
+    needling_visit(patient, clinician, points=("KI3", "SP6"))
+    needling_visit(patient, clinician, points=(), muscles=("soleus", "gastrocnemius", "tibialis_posterior"))
+    needling_visit(patient, clinician, sign=False)  # a draft is not exported
+    outcome(patient, pain_nrs=6, lefs_total=40)
+    return plan
+
+
+def _resources(data, kind):
+    return [e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def _codes(concept):
+    return {(c["system"], c["code"]) for c in concept.get("coding", [])}
+
+
+def test_the_bundle_parses_back_and_holds_the_expected_resources(client, record):
+    client.force_login(record.created_by)
+    response = _export(client, record.patient)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json"
+    data = response.json()
+    # Round trip: fhir.resources validates every resource when it parses the bundle.
+    bundle = Bundle.model_validate_json(response.content)
+    assert bundle.type == "collection"
+    kinds = [e.resource.__resource_type__ for e in bundle.entry]
+    assert kinds.count("Patient") == 1
+    assert kinds.count("Condition") == 1
+    assert kinds.count("CarePlan") == 1
+    assert kinds.count("Procedure") == 2  # one per signed visit here; the draft is left out
+    assert kinds.count("Observation") == 2  # pain NRS and LEFS
+    # Every reference points at an entry of the bundle.
+    urls = {e["fullUrl"] for e in data["entry"]}
+    refs = {r["subject"]["reference"] for r in (e["resource"] for e in data["entry"]) if "subject" in r}
+    assert refs and refs <= urls
+
+
+def test_the_resources_carry_the_reference_codes(client, record):
+    client.force_login(record.created_by)
+    data = _export(client, record.patient).json()
+    (condition,) = _resources(data, "Condition")
+    assert ("http://hl7.org/fhir/sid/icd-10-cm", "M84.362") in _codes(condition["code"])
+    assert ("http://snomed.info/sct", "240197007") in _codes(condition["code"])
+    assert "left" in condition["bodySite"][0]["text"].lower()
+    assert ("http://snomed.info/sct", "12611008") in _codes(condition["bodySite"][0])
+    assert "third-party" in condition["note"][0]["text"]
+
+    (careplan,) = _resources(data, "CarePlan")
+    assert careplan["status"] == "active"
+    assert careplan["intent"] == "plan"
+    assert careplan["activity"]
+    assert any("Sources:" in a["detail"]["reasonCode"][0]["text"] for a in careplan["activity"])
+
+    procedures = {p["code"]["text"]: p for p in _resources(data, "Procedure")}
+    assert _codes(procedures["Acupuncture"]["code"]) == {("http://www.ama-assn.org/go/cpt", "97810")}
+    assert _codes(procedures["Dry needling"]["code"]) == {("http://www.ama-assn.org/go/cpt", "20561")}
+    for p in procedures.values():
+        assert all("display" not in c for c in p["code"]["coding"])  # no CPT descriptor
+
+    by_code = {next(iter(_codes(o["code"])))[1]: o for o in _resources(data, "Observation")}
+    assert by_code["72514-3"]["valueInteger"] == 6
+    assert by_code["lefs-total"]["valueInteger"] == 40
+    assert "loinc" not in by_code["lefs-total"]["code"]["coding"][0]["system"]
+
+
+def test_a_patient_without_a_signed_plan_exports_patient_only(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role=Role.CLINICIAN))
+    patient = PatientFactory()
+    data = _export(client, patient).json()
+    assert [e["resource"]["resourceType"] for e in data["entry"]] == ["Patient"]
+
+
+def test_site_sctids_name_real_sites():
+    known = {s["id"] for s in load_knowledge().sites}
+    assert set(SITE_SCTIDS) <= known
+
+
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.PATIENT])
+def test_front_desk_and_patients_cannot_export(client, login, role):
+    patient = PatientFactory()
+    login(role)
+    assert _export(client, patient).status_code == 403
+    assert not AuditEvent.objects.filter(action="patient.fhir_exported").exists()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = _export(client, PatientFactory())
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_clinic_admin_may_export_and_unknown_patient_is_404(client, login):
+    login(Role.CLINIC_ADMIN)
+    assert _export(client, PatientFactory()).status_code == 200
+    assert client.get(reverse("interop:patient_fhir", kwargs={"patient_id": 999999})).status_code == 404
+
+
+def test_the_export_is_audited(client, record):
+    client.force_login(record.created_by)
+    _export(client, record.patient)
+    event = AuditEvent.objects.get(action="patient.fhir_exported")
+    assert event.patient == record.patient
+    assert event.actor == record.created_by
+    assert event.data["resources"]["Procedure"] == 2
+
+
+def test_export_query_count_does_not_grow_with_visits(client):
+    plan = signed_plan("C01")
+    patient, clinician = plan.patient, plan.created_by
+    client.force_login(clinician)
+
+    def add(n):
+        for _ in range(n):
+            needling_visit(patient, clinician, points=("KI3",), muscles=("soleus",))
+            outcome(patient)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = _export(client, patient)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), len(response.json()["entry"])
+
+    add(10)
+    small, entries_small = count()
+    add(90)
+    large, entries_large = count()
+    assert entries_large > entries_small
+    assert large == small
+
+
+def test_command_prints_the_bundle(record):
+    out = io.StringIO()
+    call_command("export_fhir", str(record.patient.pk), stdout=out)
+    bundle = Bundle.model_validate_json(out.getvalue())
+    assert bundle.type == "collection"
+    event = AuditEvent.objects.get(action="patient.fhir_exported")
+    assert event.actor is None and "export_fhir" in event.actor_label
+
+
+def test_command_exits_2_for_an_unknown_patient():
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("export_fhir", "999999", stderr=err)
+    assert exc.value.code == 2
+    assert "No patient with id 999999" in err.getvalue()
