@@ -1,15 +1,20 @@
 """Generating, changing, signing and amending plans."""
 
+import datetime
+
 import pytest
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from fracturecare.accounts.models import Role
 from fracturecare.audit.models import AuditEvent
+from fracturecare.evaluations.models import Evaluation
+from fracturecare.evaluations.services import evaluation_submit
 from fracturecare.planning import services
 from fracturecare.planning.edits import EditError
 from fracturecare.planning.models import Plan, PlanEdit, PlanVersion
-from tests.factories import UserFactory
-from tests.planning.factories import make_plan
+from tests.factories import PatientFactory, UserFactory
+from tests.planning.factories import example_case, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +134,27 @@ def test_needling_is_deferred_for_an_urgent_referral_unless_overridden(clinician
     with pytest.raises(EditError):
         services.plan_change(plan=plan, actor=clinician, action="add", section="acupuncture", key="LI4",
                              laterality="bilateral", reason="pain")
+
+
+def test_a_past_evaluation_and_its_signature_keep_their_own_times():
+    clinician = UserFactory(role=Role.CLINICIAN)
+    at = timezone.now() - datetime.timedelta(days=10)
+    evaluation = evaluation_submit(patient=PatientFactory(), clinician=clinician, case=example_case("C01"), at=at)
+    assert evaluation.created_at == at and evaluation.plan.created_at == at
+    version = services.plan_sign(plan=evaluation.plan, actor=clinician, at=at + datetime.timedelta(minutes=20))
+    assert version.signed_at == at + datetime.timedelta(minutes=20)
+    assert version.snapshot["signed_at"] == version.signed_at.isoformat()
+
+
+def test_record_times_cannot_be_in_the_future_or_out_of_order():
+    clinician = UserFactory(role=Role.CLINICIAN)
+    case = example_case("C01")
+    with pytest.raises(ValueError, match="future"):
+        evaluation_submit(patient=PatientFactory(), clinician=clinician, case=case,
+                          at=timezone.now() + datetime.timedelta(hours=1))
+    assert not Evaluation.objects.exists()
+    at = timezone.now() - datetime.timedelta(days=3)
+    plan = evaluation_submit(patient=PatientFactory(), clinician=clinician, case=case, at=at).plan
+    with pytest.raises(services.SignError):
+        services.plan_sign(plan=plan, actor=clinician, at=at - datetime.timedelta(days=1))
+    assert not PlanVersion.objects.filter(plan=plan).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Evaluation(models.Model):
@@ -16,7 +17,9 @@ class Evaluation(models.Model):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="evaluations")
     clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     case = models.JSONField(help_text="the case as given to the engine")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When the evaluation took place: now, unless a past record is entered (the demo's history);
+    # the audit log keeps when the row was written.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

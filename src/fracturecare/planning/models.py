@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class TriageLevel(models.TextChoices):
@@ -63,7 +64,8 @@ class Plan(_InsertOnly):
     knowledge_version = models.CharField(max_length=40)
     triage_level = models.CharField(max_length=20, choices=TriageLevel.choices)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # With its evaluation (evaluations.Evaluation.created_at says why this is not auto_now_add).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -91,7 +93,7 @@ class PlanEdit(models.Model):
     reason = models.TextField()
     override = models.BooleanField(default=False, help_text="adds back what the engine excluded or deferred")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["version", "created_at", "id"]

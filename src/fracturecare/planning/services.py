@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,10 +24,23 @@ def plan_generate(case: dict) -> dict:
     return make_plan(case, load_knowledge())
 
 
+def past_or_now(at: datetime | None) -> datetime:
+    """`at` if given (a record of something that happened earlier), else now; never the future."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        raise ValueError("give an aware datetime")
+    if at > now:
+        raise ValueError("a record cannot be dated in the future")
+    return at
+
+
 @transaction.atomic
-def plan_create(*, evaluation, generated: dict, actor, request=None) -> Plan:
-    """Store the engine's plan for an evaluation, unsigned."""
+def plan_create(*, evaluation, generated: dict, actor, request=None, at: datetime | None = None) -> Plan:
+    """Store the engine's plan for an evaluation, unsigned (`at`: see evaluation_submit)."""
     plan = Plan(
+        created_at=past_or_now(at),
         patient=evaluation.patient,
         evaluation=evaluation,
         generated=generated,
@@ -109,11 +123,12 @@ def _locked(plan: Plan) -> WorkingPlan:
 @transaction.atomic
 def plan_change(
     *, plan: Plan, actor, action: str, section: str, key: str, reason: str,
-    laterality: str = "", description: str = "", override: bool = False, request=None,
+    laterality: str = "", description: str = "", override: bool = False, request=None, at: datetime | None = None,
 ) -> PlanEdit:
     """Record one pending change (remove or add an item, with its reason).
 
-    Raises edits.EditError if the change does not fit the plan as it stands.
+    Raises edits.EditError if the change does not fit the plan as it stands. `at`: see
+    evaluation_submit.
     """
     work = _locked(plan)
     key = key.strip()
@@ -127,7 +142,7 @@ def plan_change(
     edit = PlanEdit(
         plan=plan, version=work.next_version, action=change.action, section=section, key=key,
         laterality=change.laterality, description=change.description, reason=change.reason,
-        override=change.override, created_by=actor,
+        override=change.override, created_by=actor, created_at=past_or_now(at),
     )
     edit.full_clean()
     edit.save()
@@ -161,11 +176,14 @@ class SignError(ValueError):
 
 
 @transaction.atomic
-def plan_sign(*, plan: Plan, actor, amendment_reason: str = "", request=None) -> PlanVersion:
+def plan_sign(
+    *, plan: Plan, actor, amendment_reason: str = "", request=None, at: datetime | None = None
+) -> PlanVersion:
     """Sign the working plan into a new immutable version.
 
     Version 1 is the first signature; any later version is an amendment and needs a reason
-    and at least one change.
+    and at least one change. `at` records a signature given earlier (see evaluation_submit);
+    it may not come before the plan or the version it amends.
     """
     work = _locked(plan)
     amendment_reason = amendment_reason.strip()
@@ -174,7 +192,9 @@ def plan_sign(*, plan: Plan, actor, amendment_reason: str = "", request=None) ->
             raise SignError("amendment_reason", f"Nothing to sign: no changes since version {work.latest.number}.")
         if not amendment_reason:
             raise SignError("amendment_reason", "Say why the signed plan is being amended.")
-    now = timezone.now()
+    now = past_or_now(at)
+    if now < plan.created_at or (work.latest is not None and now < work.latest.signed_at):
+        raise SignError("amendment_reason", "A signature cannot come before the plan or its previous version.")
     signer = actor.get_full_name() or actor.get_username()
     history = [
         {"version": v.number, "signed_at": v.signed_at.isoformat(), "signed_by": v.snapshot["signed_by"],
