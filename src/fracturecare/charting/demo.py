@@ -81,17 +81,20 @@ def load(stdout) -> None:
         patient = Patient.objects.filter(first_name=first, last_name=last).first()
         if patient is None or Visit.objects.filter(patient=patient).exists():
             continue
-        version = PlanVersion.objects.filter(plan__patient=patient).order_by("-signed_at").first()
-        if version is None:
+        versions = list(PlanVersion.objects.filter(plan__patient=patient).order_by("signed_at"))
+        if not versions:
             continue
-        plan = version.snapshot["plan"]
         for index, (days_ago, before, after, sign, amendment) in enumerate(visits):
+            visit_date = today - datetime.timedelta(days=days_ago)
+            # Each visit follows the plan version in force that day (Maya's amendment comes between visits).
+            version = ([v for v in versions if timezone.localdate(v.signed_at) <= visit_date] or versions[:1])[-1]
+            plan = version.snapshot["plan"]
             points, targets = _points(plan), _targets(plan)
             ea_fields, pairs = _ea(points) if index == 1 else ({}, [])
             count = _needles(points, targets)
             record = VisitRecord(
                 fields={
-                    "visit_date": today - datetime.timedelta(days=days_ago),
+                    "visit_date": visit_date,
                     "pain_nrs_before": before,
                     "pain_nrs_after": after,
                     "needles_in": count,

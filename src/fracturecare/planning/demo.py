@@ -2,6 +2,11 @@
 
 Runs after the accounts demo (it needs the demo clinicians). Safe to run twice: a patient
 who already has an evaluation is left alone.
+
+The story runs in the past, so the visits (charting demo) and outcome scores (outcomes demo)
+follow the evaluation and the signed plan they rest on: each evaluation here is dated on or
+before the patient's first visit or intake score there. The services record those times
+(`at=`); the audit log still shows when the demo was loaded.
 """
 
 from __future__ import annotations
@@ -9,6 +14,8 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
+
+from django.utils import timezone
 
 from fracturecare.accounts.models import User
 from fracturecare.evaluations.models import Evaluation
@@ -25,6 +32,24 @@ DEMO_PATIENTS = [
     ("Priya", "Shah", datetime.date(1994, 11, 23), "female", "+15550100103", "C03", "sign_with_change"),
     ("Marcus", "Green", datetime.date(2008, 1, 9), "male", "+15550100104", "C04", "sign"),
 ]
+
+# When each evaluation took place: (days before today, clinic time). Maya's intake score is 28
+# days back and her first visit 24; Marcus's 21 and 20 (charting/demo.py, outcomes/demo.py).
+# Jordan's urgent plan is today's and unsigned: the clinic home shows it waiting.
+EVALUATED = {
+    ("Maya", "Lopez"): (28, datetime.time(9, 30)),
+    ("Jordan", "Blake"): None,
+    ("Priya", "Shah"): (9, datetime.time(10, 0)),
+    ("Marcus", "Green"): (21, datetime.time(11, 0)),
+}
+# Maya's plan is amended after the bruise at her first visit (24 days back), before her second (17).
+AMENDED_DAYS_AGO = 22
+SIGNED_AFTER = datetime.timedelta(minutes=20)
+
+
+def _at(days_ago: int, time: datetime.time) -> datetime.datetime:
+    day = timezone.localdate() - datetime.timedelta(days=days_ago)
+    return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
 def _case(prefix: str) -> dict:
@@ -50,21 +75,26 @@ def load(stdout) -> None:
         )
         if Evaluation.objects.filter(patient=patient).exists():
             continue
-        plan = evaluation_submit(patient=patient, clinician=clinician, case=_case(case_id)).plan
+        when = EVALUATED.get((first, last))
+        at = _at(*when) if when else None
+        plan = evaluation_submit(patient=patient, clinician=clinician, case=_case(case_id), at=at).plan
         created += 1
         if scenario == "leave_unsigned":
             continue
+        signed_at = at + SIGNED_AFTER if at else None
         if scenario == "sign_with_change":
             key = _first_key(plan.generated, "acupuncture")
             if key:
                 services.plan_change(plan=plan, actor=clinician, action="remove", section="acupuncture", key=key,
-                                     reason="Patient prefers as few needles as possible at the first session.")
-        services.plan_sign(plan=plan, actor=clinician)
+                                     reason="Patient prefers as few needles as possible at the first session.",
+                                     at=signed_at)
+        services.plan_sign(plan=plan, actor=clinician, at=signed_at)
         if scenario == "sign_then_amend":
             key = _first_key(plan.generated, "dry_needling")
+            amended_at = _at(AMENDED_DAYS_AGO, datetime.time(17, 0)) if at else None
             if key:
                 services.plan_change(plan=plan, actor=clinician, action="remove", section="dry_needling", key=key,
-                                     reason="Bruising over the calf after the first session.")
-                services.plan_sign(plan=plan, actor=clinician,
+                                     reason="Bruising over the calf after the first session.", at=amended_at)
+                services.plan_sign(plan=plan, actor=clinician, at=amended_at,
                                    amendment_reason="Calf bruised after session 1; dry needling there paused.")
     stdout.write(f"Demo evaluations and plans: {created} new, {len(DEMO_PATIENTS) - created} already there.")
