@@ -175,3 +175,12 @@ def test_command_exits_2_for_an_unknown_patient():
         call_command("export_fhir", "999999", stderr=err)
     assert exc.value.code == 2
     assert "No patient with id 999999" in err.getvalue()
+
+
+def test_the_fracturecare_cli_exits_2_for_an_unknown_patient(capsys):
+    from fracturecare.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["manage", "export_fhir", "999999"])
+    assert exc.value.code == 2
+    assert "No patient with id 999999" in capsys.readouterr().err
