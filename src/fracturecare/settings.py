@@ -121,6 +121,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("FRACTURECARE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# Online bookings (web form and API together) one client address may make in an hour; past
+# it the booking answers 429 with Retry-After. Counted per REMOTE_ADDR: behind a proxy, make
+# the proxy pass the client's address, or every visitor shares one allowance.
+BOOKING_LIMIT_PER_HOUR = env_int("FRACTURECARE_BOOKING_LIMIT_PER_HOUR", 10, minimum=1)
+
 LANGUAGE_CODE = "en-us"
 CLINIC_TIME_ZONE = env_str("FRACTURECARE_TIME_ZONE", "America/New_York")
 try:
