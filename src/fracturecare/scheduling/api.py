@@ -18,7 +18,13 @@ from fracturecare.scheduling.links import manage_path
 from fracturecare.scheduling.models import BookingSource
 from fracturecare.scheduling.safety import SAFETY_KEYS, emergency_signs
 from fracturecare.scheduling.selectors import appointment_types_online
-from fracturecare.scheduling.services import BookingInvalid, PatientDetails, SlotUnavailable, appointment_book
+from fracturecare.scheduling.services import (
+    BookingInvalid,
+    BookingRateLimited,
+    PatientDetails,
+    SlotUnavailable,
+    appointment_book,
+)
 from fracturecare.scheduling.slots import free_slots
 
 router = Router(tags=["booking"])
@@ -169,6 +175,7 @@ def _parse_booking(payload) -> tuple[dict | None, list[tuple[str, str]]]:
             201: {"description": "booked"},
             409: {"description": "slot taken"},
             422: {"description": "bad input"},
+            429: {"description": "too many bookings from this client in the last hour; see Retry-After"},
         },
     },
 )
@@ -183,8 +190,16 @@ def create_booking(request):
         return _invalid(errors)
     try:
         appointment = appointment_book(
-            **kwargs, source=BookingSource.ONLINE, actor_label=ONLINE_BOOKER, request=request
+            **kwargs,
+            source=BookingSource.ONLINE,
+            actor_label=ONLINE_BOOKER,
+            request=request,
+            ip_address=request.META.get("REMOTE_ADDR"),
         )
+    except BookingRateLimited as exc:
+        response = JsonResponse({"detail": str(exc)}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except BookingInvalid as exc:
         return _invalid(exc.errors)
     except SlotUnavailable as exc:

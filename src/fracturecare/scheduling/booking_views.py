@@ -27,6 +27,7 @@ from fracturecare.scheduling.safety import emergency_signs
 from fracturecare.scheduling.selectors import appointment_types_online, locations_by_id, practitioners_by_id
 from fracturecare.scheduling.services import (
     BookingInvalid,
+    BookingRateLimited,
     PatientDetails,
     SlotUnavailable,
     appointment_book,
@@ -101,6 +102,10 @@ def book_slots(request, type_slug: str):
     return render(request, "scheduling/book_slots.html", _slot_picker_context(request, appointment_type))
 
 
+# The details form's honeypot: a field people never see (hidden like the contact form's).
+HONEYPOT = "website"
+
+
 def _details_forms(data=None):
     return PatientDetailsForm(data), IntakeForm(data)
 
@@ -133,6 +138,9 @@ def book_details(request, type_slug: str):
             {**context, "patient_form": patient_form, "intake_form": intake_form},
         )
 
+    if request.POST.get(HONEYPOT, "").strip():
+        # Only a script fills the hidden field: it is sent back to the start, and nothing is kept.
+        return redirect("scheduling:book")
     patient_form, intake_form = _details_forms(request.POST)
     intake_ok = intake_form.is_valid()
     # The safety screen wins over everything else: a yes means care now, not a form to fix.
@@ -157,7 +165,17 @@ def book_details(request, type_slug: str):
             source=BookingSource.ONLINE,
             actor_label=ONLINE_BOOKER,
             request=request,
+            ip_address=request.META.get("REMOTE_ADDR"),
         )
+    except BookingRateLimited as exc:
+        response = render(
+            request,
+            "scheduling/book_details.html",
+            {**context, "patient_form": patient_form, "intake_form": intake_form, "rate_limited": str(exc)},
+            status=429,
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except SlotUnavailable as exc:
         messages.error(request, str(exc))
         day = to_local(chosen["start"]).date().isoformat()

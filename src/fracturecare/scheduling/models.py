@@ -223,12 +223,19 @@ class Appointment(models.Model):
     # Bumped on every change so calendar apps replace the event (iCalendar SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Online bookings: a keyed hash of the booker's address (never the address itself), for the
+    # hourly limit per client (services.appointment_book).
+    client_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["start", "id"]
-        indexes = [models.Index(fields=["start"]), models.Index(fields=["patient", "start"])]
+        indexes = [
+            models.Index(fields=["start"]),
+            models.Index(fields=["patient", "start"]),
+            models.Index(fields=["client_key", "created_at"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="appointment_end_after_start"),
             models.CheckConstraint(condition=Q(status__in=AppointmentStatus.values), name="appointment_status"),

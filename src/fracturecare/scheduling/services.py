@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
+from fracturecare.public.services import RateLimited, client_key_for
 from fracturecare.scheduling.clock import cells
 from fracturecare.scheduling.models import (
     Appointment,
@@ -33,6 +36,12 @@ from fracturecare.scheduling.slots import find_slot
 #: Reminders go out this long before the visit, unless the booking is too close for one.
 REMINDER_BEFORE = datetime.timedelta(hours=24)
 _REMINDER_MIN_LEAD = datetime.timedelta(hours=1)
+
+BOOKING_WINDOW = datetime.timedelta(hours=1)
+BOOKING_RATE_LIMITED = (
+    "Several visits have been booked from this connection in the last hour. "
+    "Please call the clinic to book more."
+)
 
 SLOT_TAKEN = "This time is no longer free. Please choose another time."
 PATIENT_BUSY = "You already have an appointment at this time."
@@ -202,6 +211,34 @@ def _check_slot(*, appointment_type, practitioner, start, now, enforce_notice, i
     raise SlotUnavailable(SLOT_TAKEN)
 
 
+class BookingRateLimited(RateLimited):
+    """One client has used up its hourly allowance of online bookings (settings.BOOKING_LIMIT_PER_HOUR).
+
+    The contact form's limit (public.services), reused: the same keyed hash of the address and
+    the same exception family, plus how long until a booking is possible again.
+    """
+
+    def __init__(self, retry_after: int):
+        super().__init__(BOOKING_RATE_LIMITED)
+        self.retry_after = retry_after
+
+
+def _check_booking_rate(client_key: str, now: datetime.datetime) -> None:
+    # Counted like the contact form's limit (public.services): stored rows with the client's
+    # keyed address, in a sliding hour. Cancelled bookings count too: booking and cancelling
+    # is no way round it. Two racing requests may both pass; the limit is a brake, not a lock.
+    limit = settings.BOOKING_LIMIT_PER_HOUR
+    recent = list(
+        Appointment.objects.filter(client_key=client_key, created_at__gt=now - BOOKING_WINDOW)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    if len(recent) >= limit:
+        # Free again once enough of these bookings have left the window.
+        frees_at = recent[len(recent) - limit] + BOOKING_WINDOW
+        raise BookingRateLimited(max(1, math.ceil((frees_at - now).total_seconds())))
+
+
 @transaction.atomic
 def appointment_book(
     *,
@@ -217,16 +254,21 @@ def appointment_book(
     actor_label: str = "",
     request=None,
     now: datetime.datetime | None = None,
+    ip_address: str | None = None,
 ) -> Appointment:
     """Book a slot for an existing `patient` or for the person in `details` (matched or created).
 
     Raises BookingInvalid (bad input, nothing written) or SlotUnavailable (taken meanwhile).
-    Queues the confirmation and the reminder in the same transaction.
+    An online booking from `ip_address` past the hourly limit raises BookingRateLimited
+    before anything is written. Queues the confirmation and the reminder in the same transaction.
     """
     now = now or timezone.now()
     if (patient is None) == (details is None):
         raise ValueError("give exactly one of patient and details")
     online = source == BookingSource.ONLINE
+    client_key = client_key_for(ip_address) if online else ""
+    if client_key:
+        _check_booking_rate(client_key, now)
     if online and not appointment_type.bookable_online:
         raise BookingInvalid([("type", "This visit cannot be booked online.")])
     slot = _check_slot(
@@ -248,6 +290,7 @@ def appointment_book(
         intake=intake or {},
         source=source,
         booked_by=booked_by if getattr(booked_by, "is_authenticated", False) else None,
+        client_key=client_key,
     )
     # Constraints are left to the database: a race shows up as IntegrityError below.
     appointment.full_clean(validate_constraints=False)
