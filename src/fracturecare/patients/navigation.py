@@ -37,6 +37,7 @@ SECTIONS: tuple[Section, ...] = (
             "planning:*",
             "charting:*",
             "outcomes:*",
+            "interop:*",
         ),
     ),
     Section("Schedule", "scheduling:schedule", ("scheduling:desk_book", "scheduling:appointment_*")),
