@@ -250,3 +250,21 @@ def test_new_visit_is_prefilled_from_the_latest_signed_plan(client, login):
     again = client.get(reverse("charting:visit_create", args=[patient.pk])).content.decode()
     assert 'value="LR3"' in again and "the visit of" in again
     assert Visit.objects.filter(patient=patient).latest("id").prefilled_from == f"plan:{plan.pk}"
+
+
+@pytest.mark.django_db
+def test_a_signed_visit_links_to_its_superbill(client):
+    from django.urls import reverse
+
+    from fracturecare.accounts.models import Role
+    from tests.charting.factories import VisitFactory, signed_visit
+    from tests.factories import UserFactory
+
+    clinician = UserFactory(role=Role.CLINICIAN)
+    client.force_login(clinician)
+    draft = VisitFactory(clinician=clinician)
+    link = reverse("interop:superbill", args=[draft.pk])
+    assert link not in client.get(reverse("charting:visit_detail", kwargs={"pk": draft.pk})).content.decode()
+    signed = signed_visit(clinician=clinician)
+    link = reverse("interop:superbill", args=[signed.pk])
+    assert link in client.get(reverse("charting:visit_detail", kwargs={"pk": signed.pk})).content.decode()
