@@ -6,11 +6,8 @@ write (and, in the selectors' callers, every staff read) leaves an audit event.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,23 +15,13 @@ from django.utils.text import slugify
 
 from fracturecare.audit.services import audit_record
 from fracturecare.public.models import Article, ArticleStatus, ContactMessage, PatientStory
+from fracturecare.ratelimit import RateLimited, client_key_for
 
 # A person who needs to reach the clinic rarely writes more than a few times an hour; a
 # script does. Past this, the form answers 429 and points to the phone instead.
 CONTACT_LIMIT_PER_HOUR = 5
 CONTACT_WINDOW_SECONDS = 3600
 CONTACT_RATE_LIMITED = "You have sent several messages in the last hour. Please call or text us instead."
-
-
-class RateLimited(Exception):
-    """Raised when one sender has used up the contact form's hourly allowance."""
-
-
-def client_key_for(ip_address: str | None) -> str:
-    """Return a keyed hash of a client address, so the raw address is never stored."""
-    if not ip_address:
-        return ""
-    return hmac.new(settings.SECRET_KEY.encode(), ip_address.encode(), hashlib.sha256).hexdigest()
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
-from fracturecare.public.services import RateLimited, client_key_for
+from fracturecare.ratelimit import RateLimited, client_key_for
 from fracturecare.scheduling.clock import cells
 from fracturecare.scheduling.models import (
     Appointment,
