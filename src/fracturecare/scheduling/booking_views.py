@@ -24,7 +24,7 @@ from fracturecare.scheduling.forms import DayForm, IntakeForm, PatientDetailsFor
 from fracturecare.scheduling.links import appointment_id_from_token, manage_token
 from fracturecare.scheduling.models import Appointment, AppointmentStatus, AppointmentType, BookingSource
 from fracturecare.scheduling.safety import emergency_signs
-from fracturecare.scheduling.selectors import appointment_types_online, locations_by_id, practitioners_by_id
+from fracturecare.scheduling.selectors import appointment_types_online, slots_by_practitioner
 from fracturecare.scheduling.services import (
     BookingInvalid,
     BookingRateLimited,
@@ -67,24 +67,12 @@ def _slot_picker_context(request, appointment_type, *, ignore=None) -> dict:
     days = [first_day + datetime.timedelta(days=i) for i in range(DAYS_SHOWN)]
     if chosen not in by_day:
         chosen = next((d for d in days if by_day.get(d)), chosen)
-    people, places = practitioners_by_id(), locations_by_id()
-    groups: dict[int, dict] = {}
-    for slot in by_day.get(chosen, []):
-        group = groups.setdefault(
-            slot.practitioner_id,
-            {
-                "practitioner": people[slot.practitioner_id],
-                "location": places[slot.location_id],
-                "slots": [],
-            },
-        )
-        group["slots"].append({"local": to_local(slot.start), "start": slot.start.isoformat()})
     later = last_day + datetime.timedelta(days=1)
     return {
         "appointment_type": appointment_type,
         "days": [{"date": d, "count": len(by_day.get(d, []))} for d in days],
         "chosen": chosen,
-        "groups": list(groups.values()),
+        "groups": slots_by_practitioner(by_day.get(chosen, [])),
         "later": later if later <= horizon else None,
         "earlier": first_day - datetime.timedelta(days=DAYS_SHOWN) if first_day > today else None,
         "tz_name": settings.CLINIC_TIME_ZONE,

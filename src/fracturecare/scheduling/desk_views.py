@@ -28,10 +28,9 @@ from fracturecare.scheduling.safety import SAFETY_QUESTIONS
 from fracturecare.scheduling.selectors import (
     cancelled_on_day,
     day_schedule,
-    locations_by_id,
     outbox_problems,
     outbox_recent,
-    practitioners_by_id,
+    slots_by_practitioner,
 )
 from fracturecare.scheduling.services import (
     BookingInvalid,
@@ -52,25 +51,10 @@ def _day(request) -> datetime.date:
 
 
 def _free_times(appointment_type, day, *, ignore=None) -> list[dict]:
-    people, places = practitioners_by_id(), locations_by_id()
-    groups: dict[int, dict] = {}
-    for slot in free_slots(
-        appointment_type=appointment_type,
-        start_date=day,
-        end_date=day,
-        enforce_notice=False,
-        ignore_appointment=ignore,
-    ):
-        group = groups.setdefault(
-            slot.practitioner_id,
-            {
-                "practitioner": people[slot.practitioner_id],
-                "location": places[slot.location_id],
-                "slots": [],
-            },
-        )
-        group["slots"].append({"local": to_local(slot.start), "start": slot.start.isoformat()})
-    return list(groups.values())
+    slots = free_slots(
+        appointment_type=appointment_type, start_date=day, end_date=day, enforce_notice=False, ignore_appointment=ignore
+    )
+    return slots_by_practitioner(slots)
 
 
 @role_required(*STAFF)

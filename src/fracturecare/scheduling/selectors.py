@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
-from fracturecare.scheduling.clock import local_day_bounds
+from fracturecare.scheduling.clock import local_day_bounds, to_local
 from fracturecare.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -30,6 +30,23 @@ def practitioners_by_id() -> dict[int, Practitioner]:
 
 def locations_by_id() -> dict[int, Location]:
     return {loc.pk: loc for loc in Location.objects.all()}
+
+
+def slots_by_practitioner(slots) -> list[dict]:
+    """Free slots grouped per practitioner, in the order they come, for a slot picker.
+
+    Each group: the practitioner, their location and the slots as local time plus the ISO start
+    that the booking form posts back.
+    """
+    people, places = practitioners_by_id(), locations_by_id()
+    groups: dict[int, dict] = {}
+    for slot in slots:
+        group = groups.setdefault(
+            slot.practitioner_id,
+            {"practitioner": people[slot.practitioner_id], "location": places[slot.location_id], "slots": []},
+        )
+        group["slots"].append({"local": to_local(slot.start), "start": slot.start.isoformat()})
+    return list(groups.values())
 
 
 def appointments_for_patient(patient) -> QuerySet[Appointment]:
