@@ -59,10 +59,12 @@ def active_lockouts() -> list[Lockout]:
     limit = settings.AXES_FAILURE_LIMIT
     found = []
     for kind, field in (("username", "username"), ("address", "ip_address")):
-        rows = (attempts.exclude(**{f"{field}__isnull": True}).exclude(**{field: ""})
+        # (No exclude(field=""): on an IP address field "" means NULL, and NOT NULL-or-NULL drops every row.)
+        rows = (attempts.exclude(**{f"{field}__isnull": True})
                 .values(field).annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
                 .filter(failures__gte=limit))
-        found += [Lockout(kind=kind, value=r[field], failures=r["failures"], last_attempt=r["last"]) for r in rows]
+        found += [Lockout(kind=kind, value=r[field], failures=r["failures"], last_attempt=r["last"])
+                  for r in rows.order_by() if r[field]]
     return sorted(found, key=lambda lock: lock.last_attempt, reverse=True)
 
 

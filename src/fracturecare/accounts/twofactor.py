@@ -46,7 +46,8 @@ def qr_svg(device: TOTPDevice) -> str:
     return image.to_string(encoding="unicode")
 
 
-def _new_backup_codes(user: User) -> list[str]:
+def make_backup_codes(user: User) -> list[str]:
+    """Replace the user's backup codes with a fresh set and return them (they are shown once)."""
     device, _ = StaticDevice.objects.get_or_create(user=user, name=_BACKUP_NAME, defaults={"confirmed": True})
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
@@ -74,7 +75,7 @@ def enrol_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> Enr
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    codes = _new_backup_codes(user)
+    codes = make_backup_codes(user)
     django_otp.login(request, device)
     audit_record(actor=user, action="account.2fa_enabled", obj=user, data={"user": user.pk}, request=request)
     return Enrolment(device=device, backup_codes=codes)
@@ -83,7 +84,7 @@ def enrol_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> Enr
 @transaction.atomic
 def backup_codes_regenerate(*, request: HttpRequest) -> list[str]:
     """Replace the user's backup codes (the old ones stop working)."""
-    codes = _new_backup_codes(request.user)
+    codes = make_backup_codes(request.user)
     audit_record(actor=request.user, action="account.2fa_backup_codes_made", obj=request.user,
                  data={"user": request.user.pk, "count": len(codes)}, request=request)
     return codes
