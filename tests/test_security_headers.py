@@ -59,7 +59,7 @@ class HeaderWorld(World):
 
 def _every_url(world: World) -> list[str]:
     urls = []
-    for name, route in ALL.items():
+    for name in ALL:
         if name in WALKED:
             urls.append(url_for(WALKED[name], world))
         else:
