@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.services import audit_record
 
 
@@ -69,7 +70,7 @@ def active_lockouts() -> list[Lockout]:
 
 
 @transaction.atomic
-def unlock(*, kind: str, value: str, actor, request=None) -> int:
+def unlock(*, kind: str, value: str, actor: User, request: HttpRequest | None = None) -> int:
     """Clear the failed attempts of a username or an address (audited); returns how many rows went."""
     if kind == "username":
         removed = AxesProxyHandler.reset_attempts(username=value)
