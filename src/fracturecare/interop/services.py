@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.interop.fhir import build_bundle
 from fracturecare.interop.selectors import patient_record_for_export
@@ -15,6 +16,6 @@ def fhir_export(*, patient, actor, request=None, actor_label: str = "") -> dict:
     for entry in data.get("entry", []):
         kind = entry["resource"]["resourceType"]
         counts[kind] = counts.get(kind, 0) + 1
-    audit_record(actor=actor, action="patient.fhir_exported", patient=patient, obj=patient,
+    audit_record(actor=actor, action=AuditAction.PATIENT_FHIR_EXPORTED, patient=patient, obj=patient,
                  data={"resources": counts}, request=request, actor_label=actor_label)
     return data
