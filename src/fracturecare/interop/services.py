@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.interop.fhir import build_bundle, bulk_lines
 from fracturecare.interop.selectors import all_patient_records, patient_record_for_export
@@ -17,7 +18,7 @@ def fhir_export(*, patient, actor, request=None, actor_label: str = "") -> dict:
     for entry in data.get("entry", []):
         kind = entry["resource"]["resourceType"]
         counts[kind] = counts.get(kind, 0) + 1
-    audit_record(actor=actor, action="patient.fhir_exported", patient=patient, obj=patient,
+    audit_record(actor=actor, action=AuditAction.PATIENT_FHIR_EXPORTED, patient=patient, obj=patient,
                  data={"resources": counts}, request=request, actor_label=actor_label)
     return data
 
@@ -42,7 +43,7 @@ def fhir_bulk_export(*, directory, actor_label: str) -> dict[str, int]:
     finally:
         for handle in files.values():
             handle.close()
-    audit_record(actor=None, action="patient.fhir_bulk_exported", data={"resources": counts},
+    audit_record(actor=None, action=AuditAction.PATIENT_FHIR_BULK_EXPORTED, data={"resources": counts},
                  actor_label=actor_label)
     return counts
 
