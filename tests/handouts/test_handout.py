@@ -97,6 +97,7 @@ def test_patient_pages_offer_the_handout_once_a_plan_is_signed(client, login):
         reverse("charting:visit_list", args=[plan.patient.pk]),
     ]
     link = f'href="{reverse("handouts:plan_pdf", args=[plan.pk])}">Download handout PDF</a>'
+    assert len(pages) == 2
     for url in pages:
         assert link not in client.get(url).content.decode()
     plan_sign(plan=plan, actor=clinician)

@@ -101,6 +101,7 @@ def test_no_time_or_too_little_time_bills_no_unit():
 def test_labels_are_short_and_our_own():
     # CPT descriptors are copyrighted: no label reproduces the AMA wording.
     lines = coding.acupuncture_lines(minutes=40, electrical=False, reinserted=True) + coding.dry_needling_lines(3)
+    assert len(lines) == 3
     for line in lines:
         assert len(line.label) < 60
         assert "personal one-on-one contact" not in line.label
