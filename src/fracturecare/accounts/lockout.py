@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from fracturecare.accounts.models import User
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 
 
@@ -78,7 +79,8 @@ def unlock(*, kind: str, value: str, actor: User, request: HttpRequest | None = 
         removed = AxesProxyHandler.reset_attempts(ip_address=value)
     else:
         raise ValueError(f"kind={kind!r} is not 'username' or 'address'")
-    audit_record(actor=actor, action="account.unlocked", data={"kind": kind, "value": value, "attempts": removed},
+    audit_record(actor=actor, action=AuditAction.ACCOUNT_UNLOCKED,
+                 data={"kind": kind, "value": value, "attempts": removed},
                  request=request)
     return removed
 

@@ -27,6 +27,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from fracturecare.accounts.models import EmailChangeRequest, PasswordResetRequest, Role, User
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.ratelimit import RateLimited, client_key_for
 
@@ -77,12 +78,12 @@ def password_reset_request(*, email: str, request: HttpRequest | None = None) ->
         if recent.filter(email_key=email_key).count() >= RESET_LIMIT_PER_EMAIL or (
             client_key and recent.filter(client_key=client_key).count() >= RESET_LIMIT_PER_CLIENT
         ):
-            audit_record(action="account.password_reset_limited", actor_label="forgot-password form",
+            audit_record(action=AuditAction.ACCOUNT_PASSWORD_RESET_LIMITED, actor_label="forgot-password form",
                          data={}, request=request)
             raise RateLimited(RESET_RATE_LIMITED)
         PasswordResetRequest.objects.create(email_key=email_key, client_key=client_key)
         users = list(User.objects.filter(email__iexact=email, role=Role.PATIENT, is_active=True))
-        audit_record(action="account.password_reset_requested", actor_label="forgot-password form",
+        audit_record(action=AuditAction.ACCOUNT_PASSWORD_RESET_REQUESTED, actor_label="forgot-password form",
                      data={"users": [u.pk for u in users]}, request=request)
     for user in users:
         context = {"clinic": settings.CLINIC, "user": user, "link": set_password_link(user), "days": link_days()}
@@ -123,7 +124,7 @@ def email_change_request(*, user: User, new_email: str, request: HttpRequest | N
     )
     change.full_clean()
     change.save()
-    audit_record(actor=user, action="account.email_change_requested", obj=user,
+    audit_record(actor=user, action=AuditAction.ACCOUNT_EMAIL_CHANGE_REQUESTED, obj=user,
                  data={"user": user.pk, "request": change.pk}, request=request)
     link = _absolute(reverse("accounts:email_confirm", kwargs={"token": raw}))
     context = {"clinic": settings.CLINIC, "user": user, "link": link, "new_email": new_email, "days": link_days()}
@@ -155,6 +156,6 @@ def email_change_confirm(*, raw_token: str, request: HttpRequest | None = None) 
     # Any other pending change for this login is void now.
     EmailChangeRequest.objects.filter(user=user, used_at__isnull=True).exclude(pk=change.pk).update(
         used_at=change.used_at)
-    audit_record(actor=user, action="portal.email_changed", obj=user,
+    audit_record(actor=user, action=AuditAction.PORTAL_EMAIL_CHANGED, obj=user,
                  data={"user": user.pk, "by": "patient", "request": change.pk}, request=request)
     return change

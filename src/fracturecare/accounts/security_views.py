@@ -12,6 +12,7 @@ from fracturecare.accounts import lockout, selectors, twofactor
 from fracturecare.accounts.forms import ResetTwoFactorForm, SecurityPolicyForm, UnlockForm
 from fracturecare.accounts.models import STAFF_ROLES, Role, SecurityPolicy, User
 from fracturecare.accounts.permissions import role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 
 
@@ -27,7 +28,7 @@ def security_home(request: HttpRequest) -> HttpResponse:
             saved.pk = 1
             saved.updated_by = request.user
             saved.save()
-            audit_record(actor=request.user, action="security.policy_changed", obj=saved,
+            audit_record(actor=request.user, action=AuditAction.SECURITY_POLICY_CHANGED, obj=saved,
                          data={f: form.cleaned_data[f] for f in SecurityPolicyForm.Meta.fields}, request=request)
         messages.success(request, "The sign-in policy is saved. It applies from each person's next sign-in.")
         return redirect("security:home")

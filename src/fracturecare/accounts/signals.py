@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from fracturecare.accounts.models import STAFF_ROLES, User
 from fracturecare.accounts.twofactor import has_two_factor, two_factor_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 
 #: When the session's user signed in (epoch seconds); the absolute lifetime counts from here.
@@ -41,5 +42,5 @@ def stamp_sign_in(sender: object, request: HttpRequest | None, user: User, **kwa
 def audit_lockout(sender: object, request: HttpRequest | None, username: str | None, ip_address: str | None,
                   **kwargs: object) -> None:
     """Every lockout goes in the audit log: the admin sees who was guessed at, and from where."""
-    audit_record(action="account.locked_out", actor_label="sign-in lockout",
+    audit_record(action=AuditAction.ACCOUNT_LOCKED_OUT, actor_label="sign-in lockout",
                  data={"username": username or "", "address": ip_address or ""}, request=request)

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fracturecare.accounts.models import STAFF_ROLES, SecurityPolicy, User
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 
 #: How many backup codes a person gets; each works once.
@@ -77,7 +78,8 @@ def enrol_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> Enr
     device.save(update_fields=["confirmed"])
     codes = make_backup_codes(user)
     django_otp.login(request, device)
-    audit_record(actor=user, action="account.2fa_enabled", obj=user, data={"user": user.pk}, request=request)
+    audit_record(actor=user, action=AuditAction.ACCOUNT_TWO_FACTOR_ENABLED, obj=user, data={"user": user.pk},
+                 request=request)
     return Enrolment(device=device, backup_codes=codes)
 
 
@@ -85,7 +87,7 @@ def enrol_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> Enr
 def backup_codes_regenerate(*, request: HttpRequest) -> list[str]:
     """Replace the user's backup codes (the old ones stop working)."""
     codes = make_backup_codes(request.user)
-    audit_record(actor=request.user, action="account.2fa_backup_codes_made", obj=request.user,
+    audit_record(actor=request.user, action=AuditAction.ACCOUNT_TWO_FACTOR_BACKUP_CODES_MADE, obj=request.user,
                  data={"user": request.user.pk, "count": len(codes)}, request=request)
     return codes
 
@@ -108,10 +110,11 @@ def verify(*, request: HttpRequest, code: str) -> bool:
             if candidate is not None and candidate.verify_token(code.lower()):
                 device = candidate
     if device is None:
-        audit_record(actor=user, action="account.2fa_failed", obj=user, data={"user": user.pk}, request=request)
+        audit_record(actor=user, action=AuditAction.ACCOUNT_TWO_FACTOR_FAILED, obj=user, data={"user": user.pk},
+                     request=request)
         return False
     django_otp.login(request, device)
-    audit_record(actor=user, action="account.2fa_verified", obj=user,
+    audit_record(actor=user, action=AuditAction.ACCOUNT_TWO_FACTOR_VERIFIED, obj=user,
                  data={"user": user.pk, "method": "backup code" if isinstance(device, StaticDevice) else "app"},
                  request=request)
     return True
@@ -122,8 +125,8 @@ def two_factor_reset(*, user: User, actor: User, reason: str, request: HttpReque
     """Remove a person's authenticator and backup codes (a lost phone); a clinic admin does this, with a reason."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit_record(actor=actor, action="account.2fa_reset", obj=user, data={"user": user.pk, "reason": reason},
-                 request=request)
+    audit_record(actor=actor, action=AuditAction.ACCOUNT_TWO_FACTOR_RESET, obj=user,
+                 data={"user": user.pk, "reason": reason}, request=request)
 
 
 def backup_codes_left(user: User) -> int:

@@ -22,6 +22,7 @@ from fracturecare.accounts.forms import CodeForm, EmailChangeForm, ForgotPasswor
 from fracturecare.accounts.middleware import EXPIRED_FLAG, IDLE_FLAG
 from fracturecare.accounts.models import STAFF_ROLES, Role
 from fracturecare.accounts.signals import TWO_FACTOR_DUE
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.ratelimit import RateLimited
 
@@ -56,7 +57,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Form) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(actor=form.user, action="account.password_set", obj=form.user,
+        audit_record(actor=form.user, action=AuditAction.ACCOUNT_PASSWORD_SET, obj=form.user,
                      data={"user": form.user.pk, "via": "emailed link"}, request=self.request)
         return response
 
@@ -84,7 +85,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Form) -> HttpResponse:
         response = super().form_valid(form)  # keeps this session (update_session_auth_hash)
-        audit_record(actor=self.request.user, action="account.password_changed", obj=self.request.user,
+        audit_record(actor=self.request.user, action=AuditAction.ACCOUNT_PASSWORD_CHANGED, obj=self.request.user,
                      data={"user": self.request.user.pk, "via": "own account page"}, request=self.request)
         messages.success(self.request, "Your password is changed. Sessions on other devices are signed out.")
         return response

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 
 from fracturecare.accounts.models import Role, User
 from fracturecare.accounts.recovery import link_days, set_password_link
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
 
@@ -74,14 +75,14 @@ def portal_invite(
                 raise ValidationError({"reason": "Say why the login moves to a new address (it is audited, "
                                                  "and the old address is told)."})
             previous = user.email
-            audit_record(actor=actor, actor_label=actor_label, action="portal.email_changed", patient=patient,
+            audit_record(actor=actor, actor_label=actor_label, action=AuditAction.PORTAL_EMAIL_CHANGED, patient=patient,
                          obj=user, data={"user": user.pk, "by": "clinic admin", "reason": reason.strip()},
                          request=request)
         user.email = email
         user.is_active = True
         user.full_clean()
         user.save(update_fields=["email", "is_active"])
-    audit_record(actor=actor, actor_label=actor_label, action="portal.invited", patient=patient, obj=user,
+    audit_record(actor=actor, actor_label=actor_label, action=AuditAction.PORTAL_INVITED, patient=patient, obj=user,
                  data={"user": user.pk, "new_login": created}, request=request)
     return Invitation(user=user, created=created, link=set_password_link(user), previous_email=previous)
 
