@@ -42,7 +42,8 @@ def test_enrol_then_sign_in_with_a_code(page, base_url):
     assert "/accounts/two-factor/verify/" in page.url
     device.refresh_from_db()
     # The next time step's code: the one used to enrol cannot be replayed.
-    page.get_by_role("textbox", name="Code").fill(totp_code(device, at=(device.last_t + 1) * device.step + device.t0 + 1))
+    next_step = (device.last_t + 1) * device.step + device.t0 + 1
+    page.get_by_role("textbox", name="Code").fill(totp_code(device, at=next_step))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
     assert page.url.rstrip("/").endswith("/clinic")
