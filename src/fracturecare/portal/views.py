@@ -42,7 +42,7 @@ def patient_login_required(view):
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if user.role != Role.PATIENT:
-            return redirect("patients:home")
+            return redirect("dashboard:home")
         return view(request, selectors.patient_of(user), *args, **kwargs)
 
     wrapper.allowed_roles = (Role.PATIENT,)
