@@ -168,7 +168,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # Production profile: an https base URL turns on HTTPS-only transport (redirect, HSTS,
 # secure cookies). FRACTURECARE_SECURE_COOKIES can still force secure cookies on its own.
-_BASE_URL = env_str("FRACTURECARE_BASE_URL", "http://127.0.0.1:8000")
+_BASE_URL = env_str("FRACTURECARE_BASE_URL") or "http://127.0.0.1:8000"
 HTTPS = _BASE_URL.lower().startswith("https://")
 SESSION_COOKIE_SECURE = env_bool("FRACTURECARE_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -31,7 +31,7 @@ class EmailChangeForm(forms.Form):
     new_email = forms.EmailField(label="New email address", max_length=254)
 
 
-class SecurityPolicyForm(forms.ModelForm):
+class SecurityPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = SecurityPolicy
         fields = ["require_2fa_clinician", "require_2fa_front_desk", "require_2fa_clinic_admin"]

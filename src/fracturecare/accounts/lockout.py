@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
@@ -29,7 +30,7 @@ def client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def attempted_username(request: HttpRequest, credentials: dict | None) -> str | None:
+def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
     """The username typed, folded to lower case so 'Alice' and 'alice' share one count."""
     username = (credentials or {}).get("username")
     if username is None and request is not None:
@@ -82,11 +83,12 @@ def unlock(*, kind: str, value: str, actor: User, request: HttpRequest | None = 
     audit_record(actor=actor, action=AuditAction.ACCOUNT_UNLOCKED,
                  data={"kind": kind, "value": value, "attempts": removed},
                  request=request)
-    return removed
+    return int(removed)
 
 
-def lockout_response(request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
-                     ) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any] | None
+) -> HttpResponse:
     """The page a locked-out sign-in gets (429), saying how long the pause lasts."""
     cooloff = _cooloff()
     minutes = int(cooloff.total_seconds() // 60) if cooloff else None

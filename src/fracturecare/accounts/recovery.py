@@ -41,7 +41,7 @@ RESET_RATE_LIMITED = "Too many requests in the last hour. Please wait an hour, o
 
 
 def _absolute(path: str) -> str:
-    return settings.CLINIC["base_url"].rstrip("/") + path
+    return str(settings.CLINIC["base_url"]).rstrip("/") + path
 
 
 def set_password_link(user: User) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -46,10 +48,10 @@ def unlock(request: HttpRequest) -> HttpResponse:
     form = UnlockForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say what to unlock: " + "; ".join(
-            f"{field} {', '.join(errors)}" for field, errors in form.errors.items()))
+            f"{field} {', '.join(str(e) for e in errors)}" for field, errors in form.errors.items()))
         return redirect("security:home")
     kind, value = form.cleaned_data["kind"], form.cleaned_data["value"]
-    lockout.unlock(kind=kind, value=value, actor=request.user, request=request)
+    lockout.unlock(kind=kind, value=value, actor=cast(User, request.user), request=request)
     messages.success(request, f"Unlocked the {kind} “{value}”. Its failed attempts are cleared.")
     return redirect("security:home")
 
@@ -62,7 +64,8 @@ def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Give a reason to reset two-factor sign-in (it is audited).")
         return redirect("security:home")
-    twofactor.two_factor_reset(user=user, actor=request.user, reason=form.cleaned_data["reason"], request=request)
+    twofactor.two_factor_reset(user=user, actor=cast(User, request.user), reason=form.cleaned_data["reason"],
+                               request=request)
     messages.success(request, f"Two-factor sign-in is reset for {user.get_full_name() or user.username}. "
                               "They set up a new authenticator at their next sign-in if their role requires it.")
     return redirect("security:home")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from base64 import b32encode
 from dataclasses import dataclass
+from typing import cast
 
 import django_otp
 import qrcode
@@ -25,7 +26,7 @@ _BACKUP_NAME = "Backup codes"
 
 def has_two_factor(user: User) -> bool:
     """Whether the user has a confirmed authenticator (and so must give a code at sign-in)."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def two_factor_required(user: User) -> bool:
@@ -44,7 +45,7 @@ def pending_device(user: User) -> TOTPDevice:
 def qr_svg(device: TOTPDevice) -> str:
     """The device's otpauth:// URL as an inline SVG QR code (no image library needed)."""
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    return image.to_string(encoding="unicode")
+    return str(image.to_string(encoding="unicode"))
 
 
 def make_backup_codes(user: User) -> list[str]:
@@ -69,7 +70,7 @@ def enrol_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> Enr
     On success any older authenticator is removed, fresh backup codes are made and the
     current session counts as verified.
     """
-    user = request.user
+    user = cast(User, request.user)
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
     if not device.verify_token(code.strip().replace(" ", "")):
         return None
@@ -86,7 +87,7 @@ def enrol_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> Enr
 @transaction.atomic
 def backup_codes_regenerate(*, request: HttpRequest) -> list[str]:
     """Replace the user's backup codes (the old ones stop working)."""
-    codes = make_backup_codes(request.user)
+    codes = make_backup_codes(cast(User, request.user))
     audit_record(actor=request.user, action=AuditAction.ACCOUNT_TWO_FACTOR_BACKUP_CODES_MADE, obj=request.user,
                  data={"user": request.user.pk, "count": len(codes)}, request=request)
     return codes
@@ -131,7 +132,7 @@ def two_factor_reset(*, user: User, actor: User, reason: str, request: HttpReque
 
 def backup_codes_left(user: User) -> int:
     """How many unused backup codes the user has."""
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
 
 
 def secret_text(device: TOTPDevice) -> str:

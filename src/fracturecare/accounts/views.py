@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -55,7 +55,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/set_password.html"
     success_url = reverse_lazy("accounts:set_password_done")
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
         response = super().form_valid(form)
         audit_record(actor=form.user, action=AuditAction.ACCOUNT_PASSWORD_SET, obj=form.user,
                      data={"user": form.user.pk, "via": "emailed link"}, request=self.request)
@@ -83,7 +83,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)  # keeps this session (update_session_auth_hash)
         audit_record(actor=self.request.user, action=AuditAction.ACCOUNT_PASSWORD_CHANGED, obj=self.request.user,
                      data={"user": self.request.user.pk, "via": "own account page"}, request=self.request)
