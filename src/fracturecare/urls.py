@@ -13,6 +13,7 @@ urlpatterns = [
     path("clinic/", include("fracturecare.outcomes.urls")),
     path("clinic/", include("fracturecare.handouts.urls")),
     path("clinic/", include("fracturecare.accounts.token_urls")),
+    path("clinic/", include("fracturecare.accounts.security_urls")),
     path("clinic/", include("fracturecare.audit.urls")),
     path("clinic/", include("fracturecare.interop.urls")),
     path("", include("fracturecare.portal.urls")),
