@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "fracturecare.dashboard",
     "fracturecare.portal",
     "fracturecare.interop",
+    "fracturecare.synthetic",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,9 @@ from fracturecare.scheduling.selectors import day_schedule
 
 #: How many rows each list shows; the heading gives the full count.
 LIST_LIMIT = 25
+#: Counting stops here ("500+"): an exact count of a long list would read every row of it on
+#: every page load, and nobody acts differently on 2,317 than on 500+.
+COUNT_CAP = 500
 #: A patient is in active care while they have an outcome assessment this recent: three review
 #: intervals (clinic default, not from a source), so one missed review does not hide a flag.
 ACTIVE_CARE_DAYS = 3 * REVIEW_INTERVAL_DAYS
@@ -106,6 +109,10 @@ def _open_plans() -> QuerySet[Plan]:
         .filter(superseded=False)
         .filter(Q(last_version__isnull=True) | Q(pending=True))
         .select_related("patient")
+        # The engine's plan (tens of kilobytes of JSON) is not shown here: never read it.
+        .only("id", "patient_id", "triage_level", "created_at", "created_by_id",
+              "patient__id", "patient__first_name", "patient__last_name")
+        # Walks the (created_at, id) index oldest first and stops at the page's last row.
         .order_by("created_at", "id")
     )
 
@@ -114,6 +121,8 @@ def _open_plans() -> QuerySet[Plan]:
 class Listing:
     rows: list
     total: int
+    #: True when there are more than `total` rows (the count stopped at COUNT_CAP).
+    capped: bool = False
 
     @property
     def more(self) -> int:
@@ -121,8 +130,10 @@ class Listing:
 
 
 def _listing(qs, limit: int = LIST_LIMIT) -> Listing:
+    """The first `limit` rows and a count that stops at COUNT_CAP: two bounded queries, whatever the size."""
     # Always count, so the page runs the same queries however long the list is.
-    return Listing(rows=list(qs[:limit]), total=qs.count())
+    counted = qs.order_by()[: COUNT_CAP + 1].count()
+    return Listing(rows=list(qs[:limit]), total=min(counted, COUNT_CAP), capped=counted > COUNT_CAP)
 
 
 def plans_awaiting_signature(*, user) -> Listing:
