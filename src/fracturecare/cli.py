@@ -97,17 +97,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Migrate, collect static files and serve with gunicorn (several workers)."""
+    """Migrate, collect static files (hashed names) and serve with gunicorn (gunicorn_conf.py)."""
     _django(["migrate", "--no-input", "-v", "0"])
     _django(["collectstatic", "--no-input", "-v", "0"])
     gunicorn = Path(sys.executable).with_name("gunicorn")
     argv = [
         str(gunicorn),
-        "fracturecare.wsgi:application",
+        "--config", "python:fracturecare.gunicorn_conf",
         "--bind", f"{args.host}:{args.port}",
-        "--workers", str(args.workers),
-        "--access-logfile", "-",
     ]
+    if args.workers is not None:
+        argv += ["--workers", str(args.workers)]
+    if args.threads is not None:
+        argv += ["--threads", str(args.threads)]
+    argv.append("fracturecare.wsgi:application")
     os.execv(argv[0], argv)
     return 0  # pragma: no cover - execv does not return
 
@@ -134,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the web app with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=3)
+    serve.add_argument("--workers", type=int, default=None, help="processes (default: cores + 1)")
+    serve.add_argument("--threads", type=int, default=None, help="threads per process (default: 4)")
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="load demo data and print demo logins")
