@@ -68,6 +68,8 @@ BATCH = 1000
 PATIENTS_PER_CLINICIAN = 5000
 #: Appointments start on the hour, 9:00-16:00 clinic time, on weekdays.
 HOURS = range(9, 17)
+#: First visits are spread over at least this many weekdays (about half a year).
+HISTORY_WEEKDAYS = 130
 #: Share of patients with a signed plan, an upcoming visit, and a failed confirmation email.
 SIGNED_SHARE, UPCOMING_SHARE, FAILED_EMAIL_SHARE = 0.8, 0.1, 0.03
 
@@ -249,8 +251,9 @@ def _clinicians(n_patients: int) -> list[User]:
 class _Slots:
     """Hands out hour-long appointment times, one practitioner at a time, on weekdays."""
 
-    def __init__(self, practitioners: list[Practitioner], first_day: datetime.date, step: int = 1):
-        self.practitioners, self.day, self.step = practitioners, first_day, step
+    def __init__(self, practitioners: list[Practitioner], first_day: datetime.date, step: int = 1,
+                 hours: range | list[int] = HOURS):
+        self.practitioners, self.day, self.step, self.hours = practitioners, first_day, step, hours
         self.zone = zoneinfo.ZoneInfo(settings.CLINIC_TIME_ZONE)
         self._free: list[tuple[Practitioner, datetime.datetime]] = []
 
@@ -258,7 +261,7 @@ class _Slots:
         while not self._free:
             self.day += datetime.timedelta(days=self.step)
             if self.day.weekday() < 5:
-                for hour in HOURS:
+                for hour in self.hours:
                     at = datetime.datetime.combine(self.day, datetime.time(hour)).replace(tzinfo=self.zone)
                     self._free.extend((p, at.astimezone(datetime.UTC)) for p in self.practitioners)
                 self._free.reverse()
@@ -290,7 +293,10 @@ def generate(n_patients: int, *, seed: int = 1, log: Callable[[str], None] = pri
     today = timezone.localdate()
     # Past visits fill weekday hours backwards from yesterday; upcoming ones forwards from tomorrow,
     # after what is already booked (the demo's own visits).
-    past = _Slots(practitioners, today, step=-1)
+    # A small clinic still has months of history (visits and reviews follow the first visit by
+    # weeks): spread its first visits over at least HISTORY_WEEKDAYS by using fewer hours a day.
+    per_day = max(1, min(len(HOURS), -(-n_patients // (len(practitioners) * HISTORY_WEEKDAYS))))
+    past = _Slots(practitioners, today, step=-1, hours=list(HOURS)[:per_day])
     upcoming = _Slots(practitioners, today + datetime.timedelta(days=1 + 7))
     stats = Stats()
     ids = {m: _next_id(m) for m in (Patient, Evaluation, Plan, PlanVersion, Visit, Appointment)}
