@@ -99,6 +99,28 @@ def _wait_ready(url: str, server: subprocess.Popen, timeout: float = 180) -> Non
     raise SystemExit(f"the server did not answer {url} in {timeout:.0f} s")
 
 
+_SESSIONS = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+user = get_user_model().objects.get(username={username!r})
+for _ in range({count}):
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    print("SESSION", store.session_key)
+"""
+
+
+def _sessions(env: dict[str, str], count: int, username: str) -> list[str]:
+    """Signed-in sessions made directly: password hashing (by design slow) stays out of the figures."""
+    proc = subprocess.run([str(BIN / "fracturecare"), "manage", "shell", "-c",
+                           _SESSIONS.format(username=username, count=count)],
+                          env=env, check=True, capture_output=True, text=True)
+    return [line.split()[1] for line in proc.stdout.splitlines() if line.startswith("SESSION ")]
+
+
 def measure(engine: str, patients: int, args: argparse.Namespace) -> dict[str, dict]:
     """Serve the clinic and run Locust against each page; return figures per page."""
     env = _env(engine, patients, args)
@@ -110,6 +132,7 @@ def measure(engine: str, patients: int, args: argparse.Namespace) -> dict[str, d
     figures: dict[str, dict] = {}
     try:
         _wait_ready(f"{host}/healthz", server)
+        env["BENCH_SESSIONS"] = ",".join(_sessions(env, args.users, args.user))
         out = Path(args.work) / "locust"
         out.mkdir(parents=True, exist_ok=True)
         for page in args.pages:
@@ -119,7 +142,7 @@ def measure(engine: str, patients: int, args: argparse.Namespace) -> dict[str, d
                 [str(BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless",
                  "--host", host, "-u", str(args.users), "-r", str(args.users), "--run-time", f"{args.seconds}s",
                  "--stop-timeout", "5", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-                env=run_env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env=run_env, check=False, stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"),  # noqa: SIM115
                 timeout=args.seconds + 60,
             )
             figures[page] = _read_stats(prefix, page)
@@ -189,6 +212,7 @@ def main() -> int:
     parser.add_argument("--pages", nargs="+", choices=PAGES, default=list(PAGES))
     parser.add_argument("--users", type=int, default=12, help="concurrent users (default: workers x threads)")
     parser.add_argument("--seconds", type=int, default=20, help="Locust run time per page")
+    parser.add_argument("--user", default="admin", help="the signed-in user (the demo's clinic admin)")
     parser.add_argument("--work", default=str(ROOT / "var" / "bench"), help="clinics, logs and Locust output")
     args = parser.parse_args()
     if "floor" not in args.pages:

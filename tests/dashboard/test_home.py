@@ -304,7 +304,7 @@ def test_the_query_count_does_not_grow_with_rows(client, login, kind, location, 
     assert large == small
     if role != Role.FRONT_DESK:
         assert response.context["flagged"].total == 1000
-        # The count stops at COUNT_CAP (the heading says "500+"): counting further would read every row.
+        # The count stops at COUNT_CAP (the heading says "100+"): counting further would read every row.
         urgent = response.context["urgent"]
         assert (urgent.total, urgent.capped, len(urgent.rows)) == (selectors.COUNT_CAP, True, 25)
         assert f"{selectors.COUNT_CAP}+" in response.content.decode()

@@ -21,9 +21,9 @@ from fracturecare.scheduling.selectors import day_schedule
 
 #: How many rows each list shows; the heading gives the full count.
 LIST_LIMIT = 25
-#: Counting stops here ("500+"): an exact count of a long list would read every row of it on
-#: every page load, and nobody acts differently on 2,317 than on 500+.
-COUNT_CAP = 500
+#: Counting stops here ("100+"): an exact count of a long list would read every row of it on
+#: every page load, and nobody acts differently on 2,317 than on 100+.
+COUNT_CAP = 100
 #: A patient is in active care while they have an outcome assessment this recent: three review
 #: intervals (clinic default, not from a source), so one missed review does not hide a flag.
 ACTIVE_CARE_DAYS = 3 * REVIEW_INTERVAL_DAYS
