@@ -10,7 +10,7 @@ Locust headless against one page at a time for --seconds with --users concurrent
 think time. It reports, per page, requests per second and p50/p95 latency, and each as a
 multiple of the floor (`/healthz`: the whole middleware stack and nothing else), then checks the
 targets: every page at least 50 % of the floor's throughput, and p95 at the largest clinic at
-most 1.3 x p95 at the smallest. Results go to bench/load/results/ (JSON and a Markdown table).
+most 1.3 x p95 at the smallest. Results go to bench/load/results/<engines>.json and .md (a Markdown table).
 
 Loopback only, bounded: every Locust run has a --run-time and the server is stopped after it.
 PostgreSQL needs --postgres-prefix: a URL to which the clinic size is appended as the database
@@ -231,9 +231,10 @@ def main() -> int:
     results["conditions"]["load_average_at_end"] = os.getloadavg()
     out = ROOT / "bench" / "load" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    name = "-".join(args.engines)
+    (out / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
     table = report(results, args)
-    (out / "latest.md").write_text(table)
+    (out / f"{name}.md").write_text(table)
     print(table)
     return 0
 
