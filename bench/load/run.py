@@ -212,6 +212,7 @@ def main() -> int:
     parser.add_argument("--pages", nargs="+", choices=PAGES, default=list(PAGES))
     parser.add_argument("--users", type=int, default=12, help="concurrent users (default: workers x threads)")
     parser.add_argument("--seconds", type=int, default=20, help="Locust run time per page")
+    parser.add_argument("--name", default="", help="results file name (default: the engines)")
     parser.add_argument("--user", default="admin", help="the signed-in user (the demo's clinic admin)")
     parser.add_argument("--work", default=str(ROOT / "var" / "bench"), help="clinics, logs and Locust output")
     args = parser.parse_args()
@@ -231,7 +232,7 @@ def main() -> int:
     results["conditions"]["load_average_at_end"] = os.getloadavg()
     out = ROOT / "bench" / "load" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    name = "-".join(args.engines)
+    name = args.name or "-".join(args.engines)
     (out / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
     table = report(results, args)
     (out / f"{name}.md").write_text(table)
