@@ -162,7 +162,7 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "patients:create": STAFF,
     "patients:detail": STAFF,
     "patients:edit": STAFF,
-    "patients:home": STAFF,
+    "dashboard:home": STAFF,
     "patients:list": STAFF,
     "handouts:plan_pdf": CLINICAL,
     "interop:patient_fhir": CLINICAL,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("favicon.ico", site_views.favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("accounts/", include("fracturecare.accounts.urls")),
+    path("clinic/", include("fracturecare.dashboard.urls")),
     path("clinic/", include("fracturecare.patients.urls")),
     path("clinic/", include("fracturecare.evaluations.urls")),
     path("clinic/", include("fracturecare.planning.urls")),
