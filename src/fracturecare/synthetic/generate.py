@@ -36,6 +36,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from fracturecare.accounts.models import Role, User
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.models import AuditEvent
 from fracturecare.charting.models import Visit
 from fracturecare.charting.services import VISIT_FIELDS
@@ -364,7 +365,7 @@ def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, no
                 )
             )
 
-        event("patient.created", created, patient, actor=front_desk, actor_label=front_desk.get_username())
+        event(AuditAction.PATIENT_CREATED, created, patient, actor=front_desk, actor_label=front_desk.get_username())
         # The first visit: booked, attended (or missed), confirmed by email.
         appt = _appointment(
             ids,
@@ -402,7 +403,7 @@ def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, no
                 updated_at=created + datetime.timedelta(minutes=rng.randint(1, 300)),
             )
         )
-        event("booking.created", created, appt, actor=front_desk, actor_label=front_desk.get_username())
+        event(AuditAction.APPOINTMENT_BOOKED, created, appt, actor=front_desk, actor_label=front_desk.get_username())
         # The evaluation and the engine's plan, at the first visit.
         template = rng.choice(plans)
         evaluation = _row(
@@ -427,9 +428,9 @@ def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, no
         )
         rows[Evaluation].append(evaluation)
         rows[Plan].append(plan)
-        event("patient.viewed", seen)
-        event("evaluation.created", seen, evaluation)
-        event("plan.generated", seen, plan, data={"evaluation": evaluation.id, "triage": template.triage})
+        event(AuditAction.PATIENT_VIEWED, seen)
+        event(AuditAction.EVALUATION_CREATED, seen, evaluation)
+        event(AuditAction.PLAN_GENERATED, seen, plan, data={"evaluation": evaluation.id, "triage": template.triage})
         stats.evaluations += 1
         stats.plans += 1
         # Outcomes at intake and at reviews: pain falls and function rises, with noise.
@@ -452,7 +453,7 @@ def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, no
                     created_at=seen + datetime.timedelta(weeks=2 * week),
                 )
             )
-            event("outcome.recorded", seen + datetime.timedelta(weeks=2 * week))
+            event(AuditAction.OUTCOME_RECORDED, seen + datetime.timedelta(weeks=2 * week))
             pain, lefs = min(10, max(0, pain - rng.randint(-1, 2))), min(80, max(0, lefs + rng.randint(-2, 10)))
             stats.outcomes += 1
         if rng.random() < SIGNED_SHARE:
@@ -469,7 +470,7 @@ def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, no
                 signed_at=signed_at,
             )
             rows[PlanVersion].append(version)
-            event("plan.signed", signed_at, plan, data={"version": 1})
+            event(AuditAction.PLAN_SIGNED, signed_at, plan, data={"version": 1})
             stats.signed += 1
             for week in range(1, rng.randint(1, 5)):
                 at = seen + datetime.timedelta(weeks=week)
@@ -492,8 +493,8 @@ def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, no
                 )
                 visit.signed_sha256 = visit_signature(visit)
                 rows[Visit].append(visit)
-                event("visit.created", at, visit)
-                event("visit.signed", visit.signed_at, visit)
+                event(AuditAction.VISIT_CREATED, at, visit)
+                event(AuditAction.VISIT_SIGNED, visit.signed_at, visit)
                 stats.visits += 1
         if rng.random() < UPCOMING_SHARE:
             u_practitioner, when = upcoming.take()
@@ -517,7 +518,7 @@ def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, no
                 _row(PatientTimeCell, patient_id=pid, appointment_id=nxt.id, at=at)
                 for at in cells(when, when + duration)
             )
-            event("booking.created", now, nxt, actor=front_desk, actor_label=front_desk.get_username())
+            event(AuditAction.APPOINTMENT_BOOKED, now, nxt, actor=front_desk, actor_label=front_desk.get_username())
     for model, objs in rows.items():
         insert_rows(model, objs)
     audit.sort(key=lambda e: e.at)
