@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sys
 import zoneinfo
 
 import dj_database_url
@@ -60,11 +61,16 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "fracturecare.synthetic",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON leave compressed (static files are served above, already compressed). BREACH:
+    # Django masks the CSRF token differently in every response and this middleware pads the gzip
+    # header with random bytes; pages never echo a secret next to attacker-chosen text. See docs/deploy.md.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -227,11 +233,21 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Production: hashed file names (style.3f2a9c.css) written by collectstatic (`fracturecare serve`
+# runs it at start), precompressed, and cached by browsers for a year because a change gives a new
+# name. Development (DEBUG) and test runs default to plain names from the finders, so a new file
+# needs no collectstatic; FRACTURECARE_STATIC_MANIFEST=true|false decides explicitly (CI's
+# production-settings run sets it true after collectstatic).
+STATIC_MANIFEST = env_bool("FRACTURECARE_STATIC_MANIFEST", not DEBUG and "pytest" not in sys.modules)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Outgoing mail. The default writes nothing anywhere a patient could see: the outbox
@@ -254,9 +270,14 @@ CLINIC = {
     "base_url": _BASE_URL,
 }
 
+# Logs carry no health data: request lines are logged by gunicorn without their query string
+# (gunicorn_conf.py), Django's request warnings name the path only, and the SQL logger (which
+# would print parameters) stays at WARNING whatever the root level is.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("FRACTURECARE_LOG_LEVEL", "WARNING")},
+    "loggers": {"django.db.backends": {"level": "WARNING", "propagate": True}},
 }
