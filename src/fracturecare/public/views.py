@@ -16,6 +16,7 @@ from fracturecare.public.forms import ContactForm
 from fracturecare.public.markdown_render import render_markdown
 from fracturecare.public.structured_data import article_ld, clinic_ld
 from fracturecare.public.templatetags.public_tags import absolute_url
+from fracturecare.ratelimit import client_ip
 
 # The condition the home page introduces, in the knowledge base's own words.
 HOME_CONDITION = "stress-fracture"
@@ -80,7 +81,7 @@ def contact(request):
                 email=data["email"],
                 phone=data["phone"],
                 message=data["message"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
                 request=request,
             )
         except services.RateLimited as exc:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from fracturecare.ratelimit import client_ip
 from fracturecare.scheduling.api import ONLINE_BOOKER
 from fracturecare.scheduling.clock import to_local
 from fracturecare.scheduling.forms import DayForm, IntakeForm, PatientDetailsForm, SlotChoiceForm
@@ -153,7 +154,7 @@ def book_details(request, type_slug: str):
             source=BookingSource.ONLINE,
             actor_label=ONLINE_BOOKER,
             request=request,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
     except BookingRateLimited as exc:
         response = render(
