@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "fracturecare.accounts.middleware.IdleLogoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fracturecare.queryparams.QueryRefusedMiddleware",
 ]
 
 ROOT_URLCONF = "fracturecare.urls"

@@ -20,6 +20,7 @@ from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import STAFF, role_required
 from fracturecare.patients.models import Patient
 from fracturecare.patients.selectors import patient_list
+from fracturecare.queryparams import cleaned_or_refuse
 from fracturecare.scheduling.clock import to_local
 from fracturecare.scheduling.forms import DayForm, IntakeForm, PatientDetailsForm, SlotChoiceForm
 from fracturecare.scheduling.models import Appointment, AppointmentStatus, AppointmentType, BookingSource, OutboxMessage
@@ -46,8 +47,8 @@ DESK = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 
 
 def _day(request) -> datetime.date:
-    form = DayForm(request.GET)
-    return (form.cleaned_data.get("date") if form.is_valid() else None) or timezone.localdate()
+    # A date we cannot show is refused with a 400 naming it, never a server error or a silent "today".
+    return cleaned_or_refuse(DayForm(request.GET)).get("date") or timezone.localdate()
 
 
 def _free_times(appointment_type, day, *, ignore=None) -> list[dict]:
