@@ -97,6 +97,50 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fracturecare.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write an encrypted backup of the running clinic to FILE (exit 2 when it cannot)."""
+    _setup_django()
+    from fracturecare.backup import BackupError, backup, read_passphrase
+
+    try:
+        manifest = backup(Path(args.file), read_passphrase(confirm=True))
+    except (BackupError, OSError) as exc:
+        sys.stderr.write(f"fracturecare backup: {exc}\n")
+        return 2
+    audit = manifest["audit"]
+    sys.stdout.write(
+        f"Backed up the {manifest['vendor']} database to {args.file}: {audit['events']} audit events, "
+        f"chain head {audit['head_seq']} {audit['head_seal']}"
+        f"{'' if audit['intact'] else ' (THE AUDIT CHAIN WAS ALREADY BROKEN: ' + audit['problem'] + ')'}.\n"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore FILE into an empty data folder or database (exit 2 when refused or the passphrase is wrong)."""
+    _setup_django()
+    from fracturecare.backup import BackupError, read_passphrase, restore
+
+    try:
+        manifest = restore(Path(args.file), read_passphrase(confirm=False), force=args.force)
+    except (BackupError, OSError) as exc:
+        sys.stderr.write(f"fracturecare restore: {exc}\n")
+        return 2
+    audit = manifest["audit"]
+    sys.stdout.write(
+        f"Restored the backup of {manifest['created']}. Now run `fracturecare manage migrate` and "
+        f"`fracturecare manage verify_audit`: it should end at event {audit['head_seq']} {audit['head_seal']}.\n"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fracturecare", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -114,6 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="load demo data and print demo logins")
     demo.set_defaults(func=cmd_demo)
+
+    backup = sub.add_parser("backup", help="write an encrypted backup of the clinic (FRACTURECARE_BACKUP_PASSPHRASE)")
+    backup.add_argument("file", help="where to write the backup")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="restore an encrypted backup into an empty data folder or database")
+    restore.add_argument("file", help="the backup file")
+    restore.add_argument("--force", action="store_true", help="replace a database that already holds a clinic")
+    restore.set_defaults(func=cmd_restore)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -14,7 +14,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.html import escape
 
 # The dates a clinic's pages may be asked about; outside them date arithmetic and the databases disagree.
@@ -67,3 +68,18 @@ class QueryRefusedMiddleware:
             f"<p>{escape(str(exception))}</p><p>Go back and choose again.</p>",
             content_type="text/html; charset=utf-8",
         )
+
+
+def page_of(paginator: Paginator, request: HttpRequest, param: str = "page") -> Page:
+    """The page the query string asks for: absent is the first; junk is a 400 and a page past the end a 404."""
+    raw = request.GET.get(param, "")
+    if raw in ("", "1"):
+        return paginator.page(1) if paginator.count else paginator.get_page(1)
+    if raw == "last":
+        return paginator.page(paginator.num_pages)
+    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise QueryRefused(f"{param}={raw[:40]!r}: a page number is a whole number from 1.")
+    try:
+        return paginator.page(int(raw))
+    except EmptyPage:
+        raise Http404(f"There is no page {raw}: the list has {paginator.num_pages}.") from None

@@ -125,12 +125,13 @@ class ChainReport:
         return not self.problem
 
 
-def verify_chain(*, key: bytes | None = None, chunk_size: int = 5000) -> ChainReport:
+def verify_chain(*, key: bytes | None = None, chunk_size: int = 5000, using: str = "default") -> ChainReport:
     """Recompute every seal in order and report the first event that was changed, removed or inserted."""
     key = key or record_key()
-    outside = AuditEvent.objects.filter(seq__isnull=True).order_by("id").values_list("id", "action").first()
+    events = AuditEvent.objects.using(using)
+    outside = events.filter(seq__isnull=True).order_by("id").values_list("id", "action").first()
     expected, prev, checked, last_seal = 1, GENESIS, 0, GENESIS
-    rows = AuditEvent.objects.order_by("seq", "id").filter(seq__isnull=False).values_list("id", "seal", *FIELDS)
+    rows = events.order_by("seq", "id").filter(seq__isnull=False).values_list("id", "seal", *FIELDS)
     for row in rows.iterator(chunk_size=chunk_size):
         event_id, seal, values = row[0], row[1], dict(zip(FIELDS, row[2:], strict=True))
         seq = values["seq"]

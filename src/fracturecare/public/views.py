@@ -16,6 +16,7 @@ from fracturecare.public.forms import ContactForm
 from fracturecare.public.markdown_render import render_markdown
 from fracturecare.public.structured_data import article_ld, clinic_ld
 from fracturecare.public.templatetags.public_tags import absolute_url
+from fracturecare.queryparams import page_of
 from fracturecare.ratelimit import client_ip
 
 # The condition the home page introduces, in the knowledge base's own words.
@@ -44,7 +45,7 @@ def condition(request, slug: str):
 
 @require_GET
 def article_list(request):
-    page = Paginator(selectors.articles_published(), ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(Paginator(selectors.articles_published(), ARTICLES_PER_PAGE), request)
     return render(request, "public/article_list.html", {"page": page})
 
 
@@ -61,7 +62,7 @@ def article_detail(request, slug: str):
 
 @require_GET
 def story_list(request):
-    page = Paginator(selectors.stories_published(), STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(Paginator(selectors.stories_published(), STORIES_PER_PAGE), request)
     return render(request, "public/story_list.html", {"page": page})
 
 
