@@ -24,7 +24,7 @@ from fracturecare.ratelimit import client_ip
 from fracturecare.scheduling.api import ONLINE_BOOKER
 from fracturecare.scheduling.clock import to_local
 from fracturecare.scheduling.forms import DayForm, IntakeForm, PatientDetailsForm, SlotChoiceForm
-from fracturecare.scheduling.links import appointment_id_from_token, manage_token
+from fracturecare.scheduling.links import appointment_id_from_token, link_outlived, manage_token
 from fracturecare.scheduling.models import Appointment, AppointmentStatus, AppointmentType, BookingSource
 from fracturecare.scheduling.safety import emergency_signs
 from fracturecare.scheduling.selectors import appointment_types_online, slots_by_practitioner
@@ -186,6 +186,8 @@ def _appointment_from_token(request, token: str) -> Appointment:
     appointment = get_object_or_404(
         Appointment.objects.select_related("appointment_type", "practitioner__user", "location", "patient"), pk=pk
     )
+    if link_outlived(appointment):
+        raise Http404("This link has expired: the visit is over.")
     audit_record(
         actor=request.user, actor_label="" if request.user.is_authenticated else "booking link",
         action=AuditAction.APPOINTMENT_VIEWED, patient=appointment.patient, obj=appointment,
