@@ -12,7 +12,7 @@ from fracturecare.accounts.permissions import role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.matching import MergeRefused, match_dismiss, match_merge, pending_matches
-from fracturecare.patients.models import MatchStatus, PatientMatch
+from fracturecare.patients.models import PatientMatch
 
 DESK = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 
@@ -28,8 +28,8 @@ def match_list(request: HttpRequest) -> HttpResponse:
 
 
 def _pending(pk: int) -> PatientMatch:
-    return get_object_or_404(PatientMatch.objects.select_related("new", "existing"), pk=pk,
-                             status=MatchStatus.PENDING)
+    # A decided match is found too: the service then says it was already decided.
+    return get_object_or_404(PatientMatch.objects.select_related("new", "existing"), pk=pk)
 
 
 @role_required(*DESK)
