@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import sys
 import zoneinfo
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fracturecare.queryparams.QueryRefusedMiddleware",
     # Last, so it sees the failed logins every view above reports (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
@@ -217,9 +219,22 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Online bookings (web form and API together) one client address may make in an hour; past
-# it the booking answers 429 with Retry-After. Counted per REMOTE_ADDR: behind a proxy, make
-# the proxy pass the client's address, or every visitor shares one allowance.
+# it the booking answers 429 with Retry-After. Counted per client address: behind a proxy, list
+# it in FRACTURECARE_TRUSTED_PROXIES, or every visitor shares one allowance.
 BOOKING_LIMIT_PER_HOUR = env_int("FRACTURECARE_BOOKING_LIMIT_PER_HOUR", 10, minimum=1)
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For header is believed when they
+# connect; with none listed the header is ignored and the connecting address is the client (rate limits, audit).
+TRUSTED_PROXIES = env_list("FRACTURECARE_TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"FRACTURECARE_TRUSTED_PROXIES: {_proxy!r} is not an address or network") from None
+# The key sealing the audit chain and signed visits (HMAC-SHA256). Unset: derived from the secret key, so keep
+# that key for as long as the records are kept. See README "Record integrity and backups".
+AUDIT_KEY = env_str("FRACTURECARE_AUDIT_KEY", "")
+if AUDIT_KEY and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("FRACTURECARE_AUDIT_KEY must be at least 32 characters")
 
 LANGUAGE_CODE = "en-us"
 CLINIC_TIME_ZONE = env_str("FRACTURECARE_TIME_ZONE", "America/New_York")

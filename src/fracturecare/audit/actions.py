@@ -38,6 +38,8 @@ class AuditAction(StrEnum):
     APPOINTMENT_BOOKED = "appointment.booked"
     APPOINTMENT_CANCELLED = "appointment.cancelled"
     APPOINTMENT_MOVED = "appointment.moved"
+    APPOINTMENT_SCHEDULE_VIEWED = "appointment.schedule_viewed"
+    APPOINTMENT_VIEWED = "appointment.viewed"
 
     ARTICLE_CREATED = "article.created"
     ARTICLE_UPDATED = "article.updated"
@@ -59,6 +61,7 @@ class AuditAction(StrEnum):
     HANDOUT_DOWNLOADED = "handout.downloaded"
 
     OUTBOX_RETRIED = "outbox.retried"
+    OUTBOX_VIEWED = "outbox.viewed"
 
     OUTCOME_RECORDED = "outcome.recorded"
     OUTCOME_VIEWED = "outcome.viewed"
@@ -70,6 +73,10 @@ class AuditAction(StrEnum):
     PATIENT_FHIR_BULK_EXPORTED = "patient.fhir_bulk_exported"
     PATIENT_FHIR_EXPORTED = "patient.fhir_exported"
     PATIENT_LIST_VIEWED = "patient.list_viewed"
+    PATIENT_MATCH_CONFIRMED = "patient.match_confirmed"
+    PATIENT_MATCH_DISMISSED = "patient.match_dismissed"
+    PATIENT_MATCH_FLAGGED = "patient.match_flagged"
+    PATIENT_MERGED = "patient.merged"
     PATIENT_UPDATED = "patient.updated"
     PATIENT_VIEWED = "patient.viewed"
 
@@ -97,6 +104,7 @@ class AuditAction(StrEnum):
     STORY_UPDATED = "story.updated"
     STORY_VIEWED = "story.viewed"
 
+    VISIT_ADDENDUM_ADDED = "visit.addendum_added"
     VISIT_AMENDED = "visit.amended"
     VISIT_CREATED = "visit.created"
     VISIT_FORM_OPENED = "visit.form_opened"
