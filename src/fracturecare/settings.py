@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "fracturecare.dashboard",
     "fracturecare.portal",
     "fracturecare.interop",
+    "fracturecare.intake",
+    "fracturecare.programmes",
 ]
 
 MIDDLEWARE = [

@@ -26,9 +26,14 @@ def assessment_create(
     phase: str = "",
     walk_run_day: int | None = None,
     note: str = "",
+    patient_reported: bool = False,
+    actor_label: str = "",
     request=None,
 ) -> OutcomeAssessment:
-    """Record one assessment; raises ValidationError naming the offending fields."""
+    """Record one assessment; raises ValidationError naming the offending fields.
+
+    `patient_reported` marks answers the patient gave by link (no staff `recorded_by`); the chart shows them apart.
+    """
     errors: dict[str, str] = {}
     total = None
     if lefs_items is not None:
@@ -55,15 +60,20 @@ def assessment_create(
         phase=phase or "",
         walk_run_day=walk_run_day,
         note=note,
+        patient_reported=patient_reported,
     )
-    assessment.full_clean()
+    if recorded_by is None and not patient_reported:
+        raise ValidationError({"recorded_by": "Say who recorded the assessment."})
+    assessment.full_clean(exclude=["recorded_by"] if patient_reported else None)
     assessment.save()
     audit_record(
         actor=recorded_by,
+        actor_label=actor_label,
         action="outcome.recorded",
         patient=patient,
         obj=assessment,
-        data={"nrs": pain_nrs is not None, "lefs": total is not None, "phase": bool(phase)},
+        data={"nrs": pain_nrs is not None, "lefs": total is not None, "phase": bool(phase),
+              "patient_reported": patient_reported},
         request=request,
     )
     return assessment
