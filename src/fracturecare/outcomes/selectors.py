@@ -106,6 +106,13 @@ def current_stages(patient_ids) -> dict[int, CurrentStage]:
     return {pid: max(c, key=lambda t: (t[0], t[1]))[2] for pid, c in found.items() if c}
 
 
+def latest_signed_plan_for_patient(patient) -> PlanVersion | None:
+    """The patient's most recently signed plan version (outcomes never reads handouts: they read outcomes)."""
+    return (
+        PlanVersion.objects.filter(plan__patient=patient).select_related("plan").order_by("-signed_at", "-id").first()
+    )
+
+
 def current_stage(patient) -> CurrentStage | None:
     """The patient's current return-to-activity stage, or None when nothing records one yet."""
     return current_stages([patient.pk]).get(patient.pk)

@@ -10,12 +10,17 @@ from django.views.decorators.http import require_http_methods
 
 from fracturecare.accounts.permissions import CLINICAL, role_required
 from fracturecare.audit.services import audit_record
-from fracturecare.handouts.selectors import latest_signed_plan_for_patient
 from fracturecare.outcomes import measures, services, stages
 from fracturecare.outcomes.forms import AssessmentForm, VoidForm
 from fracturecare.outcomes.models import OutcomeAssessment
-from fracturecare.outcomes.selectors import REVIEW_INTERVAL_DAYS, outcome_summary
+from fracturecare.outcomes.selectors import (
+    REVIEW_INTERVAL_DAYS,
+    current_stage,
+    latest_signed_plan_for_patient,
+    outcome_summary,
+)
 from fracturecare.patients.models import Patient
+from fracturecare.programmes.selectors import current_programme, programme_overview
 
 
 def _patient(patient_id: int) -> Patient:
@@ -53,6 +58,7 @@ def patient_outcomes(request, patient_id: int):
         else:
             void_id = request.POST.get("assessment")
     summary = outcome_summary(patient)
+    programme = current_programme(patient)
     audit_record(
         actor=request.user,
         action="outcome.viewed",
@@ -77,6 +83,8 @@ def patient_outcomes(request, patient_id: int):
             "signed_plan": latest_signed_plan_for_patient(patient),
             "void_form": void_form,
             "void_id": str(void_id or ""),
+            "current_stage": current_stage(patient),
+            "programme": programme_overview(programme) if programme else None,
         },
     )
 
