@@ -165,6 +165,10 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "patients:home": STAFF,
     "patients:list": STAFF,
     "handouts:plan_pdf": CLINICAL,
+    "intake:consent_withdraw": CLINICAL,
+    "intake:patient_forms": CLINICAL,
+    # Sending the forms link is front-desk work too; the answers page is clinical.
+    "intake:patient_forms_send": STAFF,
     "interop:patient_fhir": CLINICAL,
     "interop:superbill": CLINICAL,
     "interop:superbill_json": CLINICAL,
@@ -178,8 +182,11 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "planning:version": CLINICAL,
     "portal:handout": PORTAL_RECORD,
     "portal:home": PORTAL,
+    "portal:programme": PORTAL,
     # Giving a patient a portal login is registration work, like the patient's demographics.
     "portal:invite": STAFF,
+    "programmes:override": CLINICIAN_ONLY,
+    "programmes:patient_programme": CLINICAL,
     "public:article_admin_create": SITE_EDITORS,
     "public:article_admin_edit": SITE_EDITORS,
     "public:article_admin_list": SITE_EDITORS,
@@ -370,6 +377,14 @@ class World:
             patient=self.get("patient"),
         )
 
+    def make_programme(self):
+        from django.utils import timezone
+
+        from fracturecare.programmes.services import programme_assign
+
+        return programme_assign(plan=self.get("plan"), programme_id="running", actor=self.get("clinician"),
+                                cleared=True, start_on=timezone.localdate())
+
     def make_api_token(self):
         from fracturecare.accounts.services import token_create
 
@@ -402,6 +417,7 @@ PARAM_OBJECTS: dict[str, str] = {
     "plan_id": "plan",
     "edit_id": "plan_edit",
     "number": "plan_version",
+    "programme_id": "programme",
 }
 PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     **{(f"charting:{n}", "pk"): "visit" for n in ("visit_detail", "visit_edit", "visit_sign", "visit_amend")},

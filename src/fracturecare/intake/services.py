@@ -120,7 +120,7 @@ def send_due_form_links(*, now: datetime.datetime | None = None, limit: int = 10
 
 def _mark_submitted(form_request: FormRequest, form: str) -> None:
     if form not in form_request.forms:
-        raise ValidationError({"form": f"This link does not include the form {form!r}."})
+        raise ValidationError({"form": f"This link does not include the form {str(form)!r}."})
     try:
         with transaction.atomic():
             FormSubmission.objects.create(request=form_request, form=form)

@@ -34,8 +34,8 @@ def patient_programme(request: HttpRequest, patient_id: int) -> HttpResponse:
     assign = AssignForm(request.POST or None)
     if request.method == "POST":
         if request.user.role != Role.CLINICIAN:
-            raise Http404("Only a clinician assigns a programme")
-        if plan is None:
+            assign.add_error(None, "Only a clinician assigns a programme.")
+        elif plan is None:
             assign.add_error(None, "Sign a plan first: a programme is assigned from a signed plan.")
         elif assign.is_valid():
             try:
