@@ -165,6 +165,7 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "patients:home": STAFF,
     "patients:list": STAFF,
     "handouts:plan_pdf": CLINICAL,
+    "intake:consent_in_clinic": CLINICAL,
     "intake:consent_withdraw": CLINICAL,
     "intake:patient_forms": CLINICAL,
     # Sending the forms link is front-desk work too; the answers page is clinical.

@@ -118,7 +118,8 @@ def test_withdrawn_or_outdated_consent_is_not_current():
     give_consents(patient)
     services.consent_withdraw(patient=patient, form=FormKind.CONSENT_ACUPUNCTURE, actor=UserFactory(role="clinician"))
     status = selectors.consent_status(patient)
-    assert not status[FormKind.CONSENT_ACUPUNCTURE].current and "withdrawn" in status[FormKind.CONSENT_ACUPUNCTURE].reason
+    acupuncture = status[FormKind.CONSENT_ACUPUNCTURE]
+    assert not acupuncture.current and "withdrawn" in acupuncture.reason
     old = ConsentRecord.objects.filter(patient=patient, form=FormKind.PRIVACY).get()
     ConsentRecord.objects.filter(pk=old.pk).update(version="2020-1")
     assert "now version" in selectors.consent_status(patient)[FormKind.PRIVACY].reason

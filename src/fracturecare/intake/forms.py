@@ -129,3 +129,10 @@ class SendFormsForm(forms.Form):
 class WithdrawConsentForm(forms.Form):
     form = forms.ChoiceField(choices=[(k.value, k.label) for k in CONSENT_KINDS])
     note = forms.CharField(required=False, max_length=500)
+
+
+class InClinicConsentForm(forms.Form):
+    """Staff: a consent the patient signed on the clinic's tablet or on paper."""
+
+    form = forms.ChoiceField(label="Consent", choices=[(k.value, k.label) for k in CONSENT_KINDS])
+    signed_name = forms.CharField(label="Name as signed", max_length=200)

@@ -12,7 +12,14 @@ from fracturecare.accounts.permissions import CLINICAL, STAFF, role_required
 from fracturecare.audit.services import audit_record
 from fracturecare.intake import selectors, services
 from fracturecare.intake.content import CONSENT_FORMS, FormKind
-from fracturecare.intake.forms import ConsentSignForm, IntakeForm, OutcomesForm, SendFormsForm, WithdrawConsentForm
+from fracturecare.intake.forms import (
+    ConsentSignForm,
+    InClinicConsentForm,
+    IntakeForm,
+    OutcomesForm,
+    SendFormsForm,
+    WithdrawConsentForm,
+)
 from fracturecare.intake.models import FormRequest
 from fracturecare.intake.rendering import consent_paragraphs, consent_sources
 from fracturecare.intake.tokens import forms_path
@@ -105,6 +112,7 @@ def patient_forms(request: HttpRequest, patient_id: int) -> HttpResponse:
         "case_values": selectors.case_values_from_answers(intake.answers) if intake else {},
         "consents": selectors.consent_status(patient).values(), "requests": requests,
         "send_form": SendFormsForm(), "withdraw_form": WithdrawConsentForm(),
+        "in_clinic_form": InClinicConsentForm(initial={"signed_name": patient.full_name}),
     })
 
 
@@ -143,4 +151,19 @@ def consent_withdraw(request: HttpRequest, patient_id: int) -> HttpResponse:
         messages.success(request, "The withdrawal is recorded; needling is blocked until the patient signs again.")
     else:
         messages.error(request, "Choose which consent was withdrawn.")
+    return redirect("intake:patient_forms", patient_id=patient.pk)
+
+
+@role_required(*CLINICAL)
+@require_POST
+def consent_in_clinic(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Record a consent the patient signed in the clinic (tablet or paper), with the current form's text."""
+    patient = patient_or_404(patient_id=patient_id)
+    form = InClinicConsentForm(request.POST)
+    if form.is_valid():
+        services.consent_record_in_clinic(patient=patient, actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, "The signed consent is recorded.")
+    else:
+        messages.error(request, "Not recorded: " + "; ".join(
+            f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}" for k, v in form.errors.items()))
     return redirect("intake:patient_forms", patient_id=patient.pk)
