@@ -28,7 +28,7 @@ from fracturecare.patients.selectors import patient_or_404
 
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the path
+    response["Referrer-Policy"] = "same-origin"  # the token is in the path: never sent to other sites
     return response
 
 
