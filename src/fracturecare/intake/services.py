@@ -62,8 +62,10 @@ def form_request_create(
         expires_at=now + FORMS_LINK_MAX_AGE,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit_record(actor=actor, actor_label="" if actor else "system (booking)", action="forms.requested",
-                 patient=patient, obj=form_request, data={"forms": forms}, request=request)
+    if actor is not None:
+        # A booking's own link is covered by the booking's audit event; staff sending one is logged here.
+        audit_record(actor=actor, action="forms.requested", patient=patient, obj=form_request,
+                     data={"forms": forms}, request=request)
     return form_request
 
 
