@@ -162,7 +162,7 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "patients:create": STAFF,
     "patients:detail": STAFF,
     "patients:edit": STAFF,
-    "patients:home": STAFF,
+    "dashboard:home": STAFF,
     "patients:list": STAFF,
     "handouts:plan_pdf": CLINICAL,
     "intake:consent_in_clinic": CLINICAL,
@@ -184,6 +184,8 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "portal:handout": PORTAL_RECORD,
     "portal:home": PORTAL,
     "portal:programme": PORTAL,
+    # The walk's patient login is linked to no record: its own record download is a 404.
+    "portal:record_fhir": PORTAL_RECORD,
     # Giving a patient a portal login is registration work, like the patient's demographics.
     "portal:invite": STAFF,
     "programmes:override": CLINICIAN_ONLY,

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.intake.content import (
     BEFORE_FIRST_VISIT,
@@ -64,7 +65,7 @@ def form_request_create(
     )
     if actor is not None:
         # A booking's own link is covered by the booking's audit event; staff sending one is logged here.
-        audit_record(actor=actor, action="forms.requested", patient=patient, obj=form_request,
+        audit_record(actor=actor, action=AuditAction.FORMS_REQUESTED, patient=patient, obj=form_request,
                      data={"forms": forms}, request=request)
     return form_request
 
@@ -135,7 +136,7 @@ def intake_submit(*, form_request: FormRequest, answers: dict, request=None) -> 
     """Store the health questionnaire's answers (already cleaned by IntakeForm) in the patient's record."""
     _mark_submitted(form_request, FormKind.INTAKE)
     response = IntakeResponse.objects.create(patient=form_request.patient, request=form_request, answers=answers)
-    audit_record(actor_label=PATIENT_LABEL, action="intake.submitted", patient=form_request.patient,
+    audit_record(actor_label=PATIENT_LABEL, action=AuditAction.INTAKE_SUBMITTED, patient=form_request.patient,
                  obj=response, data={"request": form_request.pk}, request=request)
     return response
 
@@ -162,7 +163,7 @@ def consent_sign(*, form_request: FormRequest, form: str, signed_name: str, agre
     )
     record.full_clean()
     record.save()
-    audit_record(actor_label=PATIENT_LABEL, action="consent.signed", patient=form_request.patient, obj=record,
+    audit_record(actor_label=PATIENT_LABEL, action=AuditAction.CONSENT_SIGNED, patient=form_request.patient, obj=record,
                  data={"form": form, "version": consent.version}, request=request)
     return record
 
@@ -184,7 +185,7 @@ def consent_record_in_clinic(*, patient, form: str, signed_name: str, actor, req
                            recorded_by=actor)
     record.full_clean()
     record.save()
-    audit_record(actor=actor, action="consent.signed", patient=patient, obj=record,
+    audit_record(actor=actor, action=AuditAction.CONSENT_SIGNED, patient=patient, obj=record,
                  data={"form": form, "version": consent.version, "in_clinic": True}, request=request)
     return record
 
@@ -202,7 +203,7 @@ def consent_withdraw(*, patient, form: str, actor, note: str = "", request=None)
     )
     record.full_clean()
     record.save()
-    audit_record(actor=actor, action="consent.withdrawn", patient=patient, obj=record, data={"form": form},
+    audit_record(actor=actor, action=AuditAction.CONSENT_WITHDRAWN, patient=patient, obj=record, data={"form": form},
                  request=request)
     return record
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fracturecare.accounts.permissions import CLINICAL, STAFF, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.intake import selectors, services
 from fracturecare.intake.content import CONSENT_FORMS, FormKind
@@ -49,7 +50,7 @@ def forms_home(request: HttpRequest, token: str) -> HttpResponse:
         return _invalid_link(request)
     done = selectors.submitted_forms(form_request)
     items = [(kind, FormKind(kind).label, kind in done) for kind in form_request.forms]
-    audit_record(actor_label=services.PATIENT_LABEL, action="forms.opened", patient=form_request.patient,
+    audit_record(actor_label=services.PATIENT_LABEL, action=AuditAction.FORMS_OPENED, patient=form_request.patient,
                  obj=form_request, request=request)
     return _no_store(render(request, "intake/forms_home.html", {
         "form_request": form_request, "token": token, "items": items,
@@ -106,7 +107,7 @@ def patient_forms(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_or_404(patient_id=patient_id)
     intake = selectors.latest_intake(patient)
     requests = list(FormRequest.objects.filter(patient=patient).prefetch_related("submissions")[:20])
-    audit_record(actor=request.user, action="intake.viewed", patient=patient, obj=patient, request=request)
+    audit_record(actor=request.user, action=AuditAction.INTAKE_VIEWED, patient=patient, obj=patient, request=request)
     return render(request, "intake/patient_forms.html", {
         "patient": patient, "intake": intake,
         "case_values": selectors.case_values_from_answers(intake.answers) if intake else {},

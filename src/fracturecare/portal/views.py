@@ -11,20 +11,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.handouts.content import handout_content
 from fracturecare.handouts.pdf import handout_pdf
 from fracturecare.intake.selectors import open_form_requests
 from fracturecare.intake.tokens import forms_path
+from fracturecare.interop.services import fhir_export
 from fracturecare.knowledge import load_knowledge
 from fracturecare.outcomes.selectors import current_stage, outcome_summary
+from fracturecare.patients.models import Patient
 from fracturecare.patients.selectors import patient_or_404
 from fracturecare.portal import selectors, services
 from fracturecare.portal.forms import InviteForm
@@ -49,7 +52,7 @@ def patient_login_required(view):
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if user.role != Role.PATIENT:
-            return redirect("patients:home")
+            return redirect("dashboard:home")
         return view(request, selectors.patient_of(user), *args, **kwargs)
 
     wrapper.allowed_roles = (Role.PATIENT,)
@@ -66,7 +69,7 @@ def _no_store(response):
 def home(request, patient):
     """Upcoming appointments, signed plans' handouts and the outcome chart, for this patient only."""
     if patient is None:
-        audit_record(actor=request.user, action="portal.viewed", data={"linked": False}, request=request)
+        audit_record(actor=request.user, action=AuditAction.PORTAL_VIEWED, data={"linked": False}, request=request)
         return _no_store(render(request, "portal/not_linked.html"))
     appointments = selectors.upcoming_appointments(patient)
     plans = selectors.signed_plans(patient)
@@ -74,7 +77,7 @@ def home(request, patient):
     live = [a for a in outcomes.assessments if not a.is_voided]
     programme = current_programme(patient)
     audit_record(
-        actor=request.user, action="portal.viewed", patient=patient, obj=patient,
+        actor=request.user, action=AuditAction.PORTAL_VIEWED, patient=patient, obj=patient,
         data={"appointments": len(appointments), "plans": [s.plan.pk for s in plans], "outcomes": len(live)},
         request=request,
     )
@@ -97,7 +100,7 @@ def handout(request, patient, plan_id: int):
     version = selectors.own_signed_version(patient=patient, plan_id=plan_id) if patient else None
     if version is None:
         # Someone asked for a plan that is not theirs (or not signed): worth a line in the log.
-        audit_record(actor=request.user, action="portal.handout_refused", patient=patient,
+        audit_record(actor=request.user, action=AuditAction.PORTAL_HANDOUT_REFUSED, patient=patient,
                      data={"plan": plan_id}, request=request)
         raise Http404("No such plan")
     snapshot = version.snapshot
@@ -105,7 +108,7 @@ def handout(request, patient, plan_id: int):
     content = handout_content(snapshot, load_knowledge(), patient_first_name=patient.first_name,
                               current_phase=stage.phase if stage else "", stage_detail=stage.detail if stage else "")
     pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=settings.CLINIC)
-    audit_record(actor=request.user, action="portal.handout_downloaded", patient=patient, obj=version.plan,
+    audit_record(actor=request.user, action=AuditAction.PORTAL_HANDOUT_DOWNLOADED, patient=patient, obj=version.plan,
                  data={"version": version.number}, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="care-plan-{version.plan_id}-v{version.number}.pdf"'
@@ -118,7 +121,7 @@ def programme(request: HttpRequest, patient) -> HttpResponse:
     """Today's session of the patient's programme, the form to log a session, and why the programme moved."""
     current = current_programme(patient) if patient else None
     if current is None:
-        audit_record(actor=request.user, action="portal.programme_viewed", patient=patient,
+        audit_record(actor=request.user, action=AuditAction.PORTAL_PROGRAMME_VIEWED, patient=patient,
                      data={"programme": None}, request=request)
         return _no_store(render(request, "portal/programme.html", {"patient": patient, "overview": None}))
     form = SessionLogForm(request.POST or None, initial={"on": timezone.localdate() - datetime.timedelta(days=1)})
@@ -132,7 +135,7 @@ def programme(request: HttpRequest, patient) -> HttpResponse:
             messages.success(request, log.reason)
             return redirect("portal:programme")
     if request.method == "GET":
-        audit_record(actor=request.user, action="portal.programme_viewed", patient=patient, obj=current,
+        audit_record(actor=request.user, action=AuditAction.PORTAL_PROGRAMME_VIEWED, patient=patient, obj=current,
                      request=request)
     return _no_store(render(request, "portal/programme.html", {
         "patient": patient, "overview": programme_overview(current), "form": form,
@@ -166,6 +169,18 @@ def invite(request, patient_id: int):
                 messages.success(request, f"You {what} {patient.full_name} ({invitation.user.email}).")
             return redirect("portal:invite", patient_id=patient.pk)
     if request.method == "GET":
-        audit_record(actor=request.user, action="patient.viewed", patient=patient, obj=patient,
+        audit_record(actor=request.user, action=AuditAction.PATIENT_VIEWED, patient=patient, obj=patient,
                      data={"form": "portal_invite"}, request=request)
     return render(request, "portal/invite.html", {"patient": patient, "login": login, "form": form})
+
+
+@patient_login_required
+@require_GET
+def record_fhir(request: HttpRequest, patient: Patient | None) -> HttpResponse:
+    """The patient's own record as a FHIR R4 Bundle (JSON download), the same export the clinic makes."""
+    if patient is None:
+        raise Http404("This login is not linked to a patient record yet")
+    data = fhir_export(patient=patient, actor=request.user, request=request)
+    response = JsonResponse(data, json_dumps_params={"indent": 2}, content_type="application/fhir+json")
+    response["Content-Disposition"] = 'attachment; filename="my-health-record-fhir.json"'
+    return _no_store(response)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.knowledge import load_knowledge
 from fracturecare.planning.models import Plan, PlanVersion
@@ -49,7 +50,7 @@ def programme_assign(*, plan: Plan, programme_id: str, actor, cleared: bool, sta
             )
     except IntegrityError:
         raise ValidationError({"programme_id": "The patient already has an active programme."}) from None
-    audit_record(actor=actor, action="programme.assigned", patient=plan.patient, obj=programme,
+    audit_record(actor=actor, action=AuditAction.PROGRAMME_ASSIGNED, patient=plan.patient, obj=programme,
                  data={"programme": programme_id, "plan_version": version.number, "start_on": start_on.isoformat()},
                  request=request)
     return programme
@@ -98,7 +99,7 @@ def session_log(*, programme: Programme, on: datetime.date, done: bool, pain_dur
     if decision.action == Action.COMPLETE:
         programme.status = ProgrammeStatus.COMPLETED
     programme.save(update_fields=["step", "next_session_on", "status", "updated_at"])
-    audit_record(actor=actor, action="programme.session_logged", patient=programme.patient, obj=log,
+    audit_record(actor=actor, action=AuditAction.PROGRAMME_SESSION_LOGGED, patient=programme.patient, obj=log,
                  data={"action": decision.action, "step": log.step, "next_step": decision.step}, request=request)
     return log
 
@@ -126,6 +127,6 @@ def programme_override(*, programme: Programme, to_step: int, next_session_on: d
     programme.step, programme.next_session_on = to_step, next_session_on
     programme.status = ProgrammeStatus.ACTIVE
     programme.save(update_fields=["step", "next_session_on", "status", "updated_at"])
-    audit_record(actor=actor, action="programme.overridden", patient=programme.patient, obj=override,
+    audit_record(actor=actor, action=AuditAction.PROGRAMME_OVERRIDDEN, patient=programme.patient, obj=override,
                  data={"from": override.from_step, "to": to_step, "reason": reason}, request=request)
     return override

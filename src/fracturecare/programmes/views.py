@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.selectors import patient_or_404
 from fracturecare.planning.models import Plan
@@ -45,7 +46,8 @@ def patient_programme(request: HttpRequest, patient_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Programme assigned. The patient sees today's session in their portal.")
                 return redirect("programmes:patient_programme", patient_id=patient.pk)
-    audit_record(actor=request.user, action="programme.viewed", patient=patient, obj=programme, request=request)
+    audit_record(actor=request.user, action=AuditAction.PROGRAMME_VIEWED, patient=patient, obj=programme,
+                 request=request)
     return render(request, "programmes/patient_programme.html", {
         "patient": patient, "programme": programme, "overview": overview, "plan": plan, "assign": assign,
         "override": OverrideForm(steps=overview.steps) if overview else None,
