@@ -15,6 +15,7 @@ urlpatterns = [
     path("clinic/", include("fracturecare.accounts.token_urls")),
     path("clinic/", include("fracturecare.audit.urls")),
     path("clinic/", include("fracturecare.interop.urls")),
+    path("", include("fracturecare.outcomes.public_urls")),
     path("", include("fracturecare.intake.urls")),
     path("", include("fracturecare.programmes.urls")),
     path("", include("fracturecare.portal.urls")),

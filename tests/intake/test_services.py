@@ -15,6 +15,7 @@ from fracturecare.intake.content import CONSENT_FORMS, FormKind
 from fracturecare.intake.models import AppendOnlyError, ConsentRecord, FormRequest
 from fracturecare.intake.tokens import forms_token
 from fracturecare.outcomes.models import OutcomeAssessment
+from fracturecare.outcomes.services import questionnaire_submit
 from tests.factories import PatientFactory, UserFactory
 from tests.intake.factories import give_consents
 
@@ -142,9 +143,9 @@ def test_intake_answers_become_case_values():
 def test_outcome_answers_are_stored_as_patient_reported():
     patient = PatientFactory()
     request = services.form_request_create(patient=patient, forms=[FormKind.OUTCOMES])
-    services.outcomes_submit(form_request=request, pain_nrs=4, lefs_items=[3] * 20)
+    questionnaire_submit(form_request=request, pain_nrs=4, lefs_items=[3] * 20)
     a = OutcomeAssessment.objects.get(patient=patient)
     assert (a.patient_reported, a.recorded_by, a.pain_nrs, a.lefs_total) == (True, None, 4, 60)
     assert a.assessed_on == timezone.localdate()
     with pytest.raises(ValidationError):
-        services.outcomes_submit(form_request=request, pain_nrs=4, lefs_items=[3] * 20)
+        questionnaire_submit(form_request=request, pain_nrs=4, lefs_items=[3] * 20)

@@ -15,7 +15,6 @@ from fracturecare.handouts.content import handout_content
 from fracturecare.handouts.pdf import handout_pdf
 from fracturecare.handouts.selectors import latest_signed_version
 from fracturecare.knowledge import load_knowledge
-from fracturecare.outcomes.selectors import current_stage
 from fracturecare.planning.models import Plan
 
 
@@ -31,9 +30,7 @@ def plan_pdf(request, plan_id: int):
         messages.error(request, "Sign the plan first: a handout is printed from a signed plan only.")
         return redirect("planning:detail", plan_id=plan.pk)
     snapshot = version.snapshot
-    stage = current_stage(plan.patient)
-    content = handout_content(snapshot, load_knowledge(), patient_first_name=plan.patient.first_name,
-                              current_phase=stage.phase if stage else "", stage_detail=stage.detail if stage else "")
+    content = handout_content(snapshot, load_knowledge(), patient_first_name=plan.patient.first_name)
     pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=settings.CLINIC)
     audit_record(
         actor=request.user,

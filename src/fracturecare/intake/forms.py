@@ -14,7 +14,6 @@ from fracturecare.intake.content import (
     YES_NO,
     FormKind,
 )
-from fracturecare.outcomes.measures import LEFS_ANSWERS, LEFS_ITEMS, NRS_MAX, NRS_MIN
 
 NONE = "none"
 
@@ -32,7 +31,7 @@ class IntakeForm(forms.Form):
     onset_weeks = forms.IntegerField(label="How many weeks ago did the pain start?", min_value=0, max_value=520,
                                      widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     pain_nrs = forms.IntegerField(label="Your pain at its worst this week, from 0 (none) to 10 (worst imaginable)",
-                                  min_value=NRS_MIN, max_value=NRS_MAX,
+                                  min_value=0, max_value=10,
                                   widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     pain_at_rest = _yes_no("Does it hurt when you are resting?")
     night_pain = _yes_no("Does the pain wake you at night?")
@@ -96,26 +95,6 @@ class ConsentSignForm(forms.Form):
     signed_name = forms.CharField(label="Type your full name to sign", max_length=200,
                                   widget=forms.TextInput(attrs={"autocomplete": "name"}))
     agreed = forms.BooleanField(label="I agree", required=True)
-
-
-class OutcomesForm(forms.Form):
-    """Pain NRS and the LEFS, as the patient answers them before a follow-up."""
-
-    pain_nrs = forms.IntegerField(label="Your pain at its worst in the last week, from 0 (none) to 10 "
-                                        "(worst imaginable)", min_value=NRS_MIN, max_value=NRS_MAX,
-                                  widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for index, label in enumerate(LEFS_ITEMS):
-            self.fields[f"lefs_{index}"] = forms.TypedChoiceField(
-                label=label, choices=LEFS_ANSWERS, coerce=int, widget=forms.RadioSelect)
-
-    def lefs_items(self) -> list[int]:
-        return [self.cleaned_data[f"lefs_{i}"] for i in range(len(LEFS_ITEMS))]
-
-    def lefs_fields(self) -> list:
-        return [self[f"lefs_{i}"] for i in range(len(LEFS_ITEMS))]
 
 
 class SendFormsForm(forms.Form):

@@ -38,8 +38,6 @@ from fracturecare.intake.models import (
 from fracturecare.intake.rendering import consent_text
 from fracturecare.intake.selectors import consent_status
 from fracturecare.intake.tokens import FORMS_LINK_MAX_AGE, forms_url
-from fracturecare.outcomes.models import Timepoint
-from fracturecare.outcomes.services import assessment_create
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +119,8 @@ def send_due_form_links(*, now: datetime.datetime | None = None, limit: int = 10
     return sum(1 for form_request in due if form_request_email(form_request, now=now))
 
 
-def _mark_submitted(form_request: FormRequest, form: str) -> None:
+def mark_submitted(form_request: FormRequest, form: str) -> None:
+    """Claim `form` of the request (once only); raises ValidationError if not in the link or already sent."""
     if form not in form_request.forms:
         raise ValidationError({"form": f"This link does not include the form {str(form)!r}."})
     try:
@@ -134,7 +133,7 @@ def _mark_submitted(form_request: FormRequest, form: str) -> None:
 @transaction.atomic
 def intake_submit(*, form_request: FormRequest, answers: dict, request=None) -> IntakeResponse:
     """Store the health questionnaire's answers (already cleaned by IntakeForm) in the patient's record."""
-    _mark_submitted(form_request, FormKind.INTAKE)
+    mark_submitted(form_request, FormKind.INTAKE)
     response = IntakeResponse.objects.create(patient=form_request.patient, request=form_request, answers=answers)
     audit_record(actor_label=PATIENT_LABEL, action=AuditAction.INTAKE_SUBMITTED, patient=form_request.patient,
                  obj=response, data={"request": form_request.pk}, request=request)
@@ -155,7 +154,7 @@ def consent_sign(*, form_request: FormRequest, form: str, signed_name: str, agre
         errors["agreed"] = "Tick the box to agree, or close this page: nothing is stored until you sign."
     if errors:
         raise ValidationError(errors)
-    _mark_submitted(form_request, form)
+    mark_submitted(form_request, form)
     consent = CONSENT_FORMS[form]
     record = ConsentRecord(
         patient=form_request.patient, request=form_request, form=form, version=consent.version,
@@ -206,15 +205,3 @@ def consent_withdraw(*, patient, form: str, actor, note: str = "", request=None)
     audit_record(actor=actor, action=AuditAction.CONSENT_WITHDRAWN, patient=patient, obj=record, data={"form": form},
                  request=request)
     return record
-
-
-@transaction.atomic
-def outcomes_submit(*, form_request: FormRequest, pain_nrs: int, lefs_items: list[int], request=None):
-    """Store a patient-reported pain score and LEFS as an outcome assessment (marked patient-reported)."""
-    _mark_submitted(form_request, FormKind.OUTCOMES)
-    assessment = assessment_create(
-        patient=form_request.patient, recorded_by=None, assessed_on=timezone.localdate(),
-        timepoint=Timepoint.REVIEW, pain_nrs=pain_nrs, lefs_items=lefs_items, patient_reported=True,
-        actor_label=PATIENT_LABEL, request=request,
-    )
-    return assessment

@@ -17,7 +17,6 @@ from fracturecare.intake.forms import (
     ConsentSignForm,
     InClinicConsentForm,
     IntakeForm,
-    OutcomesForm,
     SendFormsForm,
     WithdrawConsentForm,
 )
@@ -67,12 +66,12 @@ def form_fill(request: HttpRequest, token: str, form: str) -> HttpResponse:
     if form in selectors.submitted_forms(form_request):
         messages.info(request, services.ALREADY_SUBMITTED)
         return redirect(forms_path(form_request))
+    if form == FormKind.OUTCOMES:
+        # The questionnaire's answers are outcome assessments: the outcomes app takes them (by URL name only).
+        return redirect("outcomes_public:questionnaire", token=token)
     if form == FormKind.INTAKE:
         bound = IntakeForm(request.POST or None)
         template, context = "intake/intake_form.html", {}
-    elif form == FormKind.OUTCOMES:
-        bound = OutcomesForm(request.POST or None)
-        template, context = "intake/outcomes_form.html", {}
     else:
         consent = CONSENT_FORMS[form]
         bound = ConsentSignForm(request.POST or None)
@@ -82,9 +81,6 @@ def form_fill(request: HttpRequest, token: str, form: str) -> HttpResponse:
         try:
             if form == FormKind.INTAKE:
                 services.intake_submit(form_request=form_request, answers=bound.answers(), request=request)
-            elif form == FormKind.OUTCOMES:
-                services.outcomes_submit(form_request=form_request, pain_nrs=bound.cleaned_data["pain_nrs"],
-                                         lefs_items=bound.lefs_items(), request=request)
             else:
                 services.consent_sign(form_request=form_request, form=form, request=request,
                                       signed_name=bound.cleaned_data["signed_name"],

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.intake.content import FormKind
+from fracturecare.intake.services import PATIENT_LABEL, mark_submitted
 from fracturecare.outcomes.measures import lefs_total
 from fracturecare.outcomes.models import OutcomeAssessment
 from fracturecare.outcomes.stages import Phase
@@ -96,3 +98,13 @@ def assessment_void(*, assessment: OutcomeAssessment, actor, reason: str, reques
         actor=actor, action=AuditAction.OUTCOME_VOIDED, patient=assessment.patient, obj=assessment, request=request
     )
     return assessment
+
+
+@transaction.atomic
+def questionnaire_submit(*, form_request, pain_nrs: int, lefs_items: list[int], request=None) -> OutcomeAssessment:
+    """A patient's pain and LEFS answers by link, stored as a patient-reported assessment (once per link)."""
+    mark_submitted(form_request, FormKind.OUTCOMES)
+    return assessment_create(
+        patient=form_request.patient, recorded_by=None, assessed_on=timezone.localdate(), timepoint="review",
+        pain_nrs=pain_nrs, lefs_items=lefs_items, patient_reported=True, actor_label=PATIENT_LABEL, request=request,
+    )
