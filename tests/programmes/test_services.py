@@ -16,7 +16,7 @@ from fracturecare.outcomes.services import assessment_create
 from fracturecare.planning.services import plan_sign
 from fracturecare.programmes import services
 from fracturecare.programmes.models import AppendOnlyError
-from tests.factories import PASSWORD, PatientFactory, UserFactory
+from tests.factories import PatientFactory, UserFactory
 from tests.planning.factories import make_plan
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_the_clinician_sees_adherence_and_pain_on_the_outcomes_chart(client, sig
     programme = _assign(signed_plan, clinician)
     services.session_log(programme=programme, on=YESTERDAY, done=True, pain_during=1, pain_next_day=0,
                          actor=UserFactory(role=Role.PATIENT))
-    client.login(username=clinician.username, password=PASSWORD)
+    client.force_login(clinician)
     page = client.get(reverse("outcomes:patient_outcomes", args=[signed_plan.patient_id])).content.decode()
     assert "adherence <strong>1 of 1</strong>" in page
     assert "pain 1/10 during" in page and 'class="programme-chart"' in page
