@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "fracturecare.dashboard",
     "fracturecare.portal",
     "fracturecare.interop",
+    "fracturecare.intake",
+    "fracturecare.programmes",
     # Serves the API docs' Swagger UI from our static files, not a CDN (the CSP allows only 'self').
     "ninja",
     "axes",

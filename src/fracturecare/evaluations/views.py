@@ -17,6 +17,7 @@ from fracturecare.evaluations import selectors, services
 from fracturecare.evaluations.case_schema import example_values
 from fracturecare.evaluations.forms import EvaluationForm, field_name, initial_from_case, value_label
 from fracturecare.evaluations.models import Evaluation
+from fracturecare.intake.selectors import intake_case_values
 from fracturecare.patients.selectors import patient_age, patient_or_404
 
 
@@ -28,7 +29,8 @@ def _get_evaluation(evaluation_id: int) -> Evaluation:
 
 
 def _initial(request, patient) -> dict:
-    initial = {}
+    # The patient's own intake answers first; an evaluation chosen with ?from= replaces them.
+    initial = initial_from_case(intake_case_values(patient))
     source_id = request.GET.get("from", "")
     if source_id.isdigit():
         source = selectors.Evaluation.objects.filter(pk=int(source_id), patient=patient).first()
