@@ -97,6 +97,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Send due emails and texts until stopped (SIGTERM finishes the message in hand); --once: one pass."""
+    argv = ["send_outbox", "--interval", str(args.interval)]
+    if args.once:
+        argv.append("--once")
+    return _django(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fracturecare", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -114,6 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="load demo data and print demo logins")
     demo.set_defaults(func=cmd_demo)
+
+    worker = sub.add_parser("worker", help="send queued emails and texts until stopped")
+    worker.add_argument("--once", action="store_true", help="send what is due now, then exit")
+    worker.add_argument("--interval", type=float, default=10.0, help="seconds between passes (default 10)")
+    worker.set_defaults(func=cmd_worker)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -154,6 +154,7 @@ def book_details(request, type_slug: str):
             actor_label=ONLINE_BOOKER,
             request=request,
             ip_address=request.META.get("REMOTE_ADDR"),
+            text_consent=bool(request.POST.get("text_consent")),
         )
     except BookingRateLimited as exc:
         response = render(
@@ -191,7 +192,7 @@ def book_done(request, token: str):
 
 
 def _changeable(appointment: Appointment) -> bool:
-    return appointment.status == AppointmentStatus.CONFIRMED and appointment.start > timezone.now()
+    return appointment.status == AppointmentStatus.BOOKED and appointment.start > timezone.now()
 
 
 def manage(request, token: str):
