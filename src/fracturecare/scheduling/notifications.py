@@ -8,6 +8,7 @@ The words themselves live in message_texts.py.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 import icalendar
 from django.conf import settings
@@ -55,6 +56,52 @@ def _organizer() -> icalendar.vCalAddress:
     return organizer
 
 
+def _offset_at(zone: zoneinfo.ZoneInfo, moment: datetime.datetime) -> datetime.timedelta:
+    return moment.astimezone(zone).utcoffset() or datetime.timedelta(0)
+
+
+def _vtimezone(zone: zoneinfo.ZoneInfo, around: datetime.datetime) -> icalendar.Timezone:
+    """The zone's rules from the year before the visit to the year after, one sub-component per change.
+
+    Each STANDARD/DAYLIGHT part has a single DTSTART and no RDATE list: calendar clients built
+    on ical.js (Thunderbird) misread icalendar's RDATE-list form and put a summer visit an hour
+    late. Found by scanning day by day, then minute by minute around each change.
+    """
+    start = datetime.datetime(around.year - 1, 1, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(around.year + 2, 1, 1, tzinfo=datetime.UTC)
+    vtz = icalendar.Timezone()
+    vtz.add("tzid", zone.key)
+
+    def part(at_utc: datetime.datetime, before: datetime.timedelta, after: datetime.timedelta) -> None:
+        local = at_utc.astimezone(zone)
+        sub = icalendar.TimezoneDaylight() if local.dst() else icalendar.TimezoneStandard()
+        sub.add("dtstart", (at_utc + before).replace(tzinfo=None))
+        sub.add("tzoffsetfrom", before)
+        sub.add("tzoffsetto", after)
+        sub.add("tzname", local.tzname() or zone.key)
+        vtz.add_component(sub)
+
+    previous = _offset_at(zone, start)
+    part(start, previous, previous)
+    day = datetime.timedelta(days=1)
+    moment = start
+    while moment < end:
+        following = moment + day
+        offset = _offset_at(zone, following)
+        if offset != previous:
+            low, high = moment, following  # the change lies in (low, high]
+            while high - low > datetime.timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if _offset_at(zone, middle) == previous:
+                    low = middle
+                else:
+                    high = middle
+            part(high.replace(second=0, microsecond=0), previous, offset)
+            previous = offset
+        moment = following
+    return vtz
+
+
 def appointment_ics(appointment: Appointment, *, cancelled: bool | None = None) -> bytes:
     """An iCalendar file for the visit, with the clinic's time zone spelled out (VTIMEZONE).
 
@@ -79,8 +126,8 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool | None = None) 
     event.add("organizer", _organizer())
     event.add("description", f"Change or cancel: {manage_url(appointment)}")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    cal.add_component(_vtimezone(zone, appointment.start))
     cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 
