@@ -58,6 +58,9 @@ def _week(page, base_url, day):
 
 
 def test_front_desk_day(page, base_url, clinic):
+    # A long walk with many pages; a shared, busy test machine needs more than the default wait.
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(60_000)
     user = UserFactory(role=Role.FRONT_DESK, username="desk")
     sign_in(page, base_url, user.username, PASSWORD)
     day = clinic["day"]
