@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
 from fracturecare.patients.selectors import patient_list
@@ -221,7 +222,11 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Appointment.objects.select_related("appointment_type", "patient", "practitioner__user", "location"), pk=pk
     )
     audit_record(
-        actor=request.user, action="appointment.viewed", patient=appointment.patient, obj=appointment, request=request
+        actor=request.user,
+        action=AuditAction.APPOINTMENT_VIEWED,
+        patient=appointment.patient,
+        obj=appointment,
+        request=request,
     )
     labels = dict(AppointmentStatus.choices)
     return render(

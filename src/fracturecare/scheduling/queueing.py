@@ -10,6 +10,7 @@ import datetime
 
 from django.utils import timezone
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
 from fracturecare.scheduling.models import (
@@ -58,7 +59,7 @@ def text_consent_record(
         audit_record(
             actor=actor,
             actor_label=actor_label,
-            action="sms.consent_given",
+            action=AuditAction.SMS_CONSENT_GIVEN,
             patient=patient,
             obj=consent,
             data={"source": source},
@@ -83,7 +84,7 @@ def text_opt_out(*, phone: str, source: str, request=None) -> TextConsent | None
         audit_record(
             actor=None,
             actor_label=f"sms inbound ({source})",
-            action="sms.opted_out",
+            action=AuditAction.SMS_OPTED_OUT,
             obj=consent,
             data={"source": source},
             request=request,
@@ -103,7 +104,11 @@ def text_opt_in(*, phone: str, source: str, request=None) -> TextConsent | None:
         consent.consent_source = consent.consent_source or source[:40]
         consent.save()
         audit_record(
-            actor=None, actor_label=f"sms inbound ({source})", action="sms.opted_in", obj=consent, request=request
+            actor=None,
+            actor_label=f"sms inbound ({source})",
+            action=AuditAction.SMS_OPTED_IN,
+            obj=consent,
+            request=request,
         )
     return consent
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
 from fracturecare.ratelimit import RateLimited, client_key_for
@@ -135,7 +136,7 @@ def patient_match_or_create(
     audit_record(
         actor=actor,
         actor_label=actor_label,
-        action="patient.created",
+        action=AuditAction.PATIENT_CREATED,
         patient=patient,
         obj=patient,
         data={"via": "booking"},
@@ -315,7 +316,7 @@ def appointment_book(
     audit_record(
         actor=booked_by,
         actor_label=actor_label,
-        action="appointment.booked",
+        action=AuditAction.APPOINTMENT_BOOKED,
         patient=patient,
         obj=appointment,
         data={
@@ -369,7 +370,7 @@ def appointment_cancel(
     audit_record(
         actor=actor,
         actor_label=actor_label,
-        action="appointment.cancelled",
+        action=AuditAction.APPOINTMENT_CANCELLED,
         patient=appointment.patient,
         obj=appointment,
         data={"status": appointment.status},
@@ -429,7 +430,7 @@ def appointment_move(
     audit_record(
         actor=actor,
         actor_label=actor_label,
-        action="appointment.moved",
+        action=AuditAction.APPOINTMENT_MOVED,
         patient=appointment.patient,
         obj=appointment,
         data={"from": old, "to": {"start": slot.start.isoformat(), "practitioner": practitioner.pk}},
@@ -469,7 +470,7 @@ def appointment_set_status(
     audit_record(
         actor=actor,
         actor_label=actor_label,
-        action="appointment.status_changed",
+        action=AuditAction.APPOINTMENT_STATUS_CHANGED,
         patient=appointment.patient,
         obj=appointment,
         data={"from": old, "to": status},
@@ -593,7 +594,7 @@ def waitlist_add(
     )
     entry.full_clean()
     entry.save()
-    audit_record(actor=actor, action="waitlist.added", patient=patient, obj=entry, request=request)
+    audit_record(actor=actor, action=AuditAction.WAITLIST_ADDED, patient=patient, obj=entry, request=request)
     return entry
 
 
@@ -603,7 +604,7 @@ def waitlist_remove(*, entry: WaitlistEntry, actor=None, request=None) -> Waitli
     WaitlistEntry.objects.filter(pk=entry.pk, state=WaitlistEntry.State.WAITING).update(
         state=WaitlistEntry.State.REMOVED
     )
-    audit_record(actor=actor, action="waitlist.removed", patient=entry.patient, obj=entry, request=request)
+    audit_record(actor=actor, action=AuditAction.WAITLIST_REMOVED, patient=entry.patient, obj=entry, request=request)
     entry.refresh_from_db()
     return entry
 
@@ -646,7 +647,7 @@ def waitlist_claim(*, offer: WaitlistOffer, request=None, now: datetime.datetime
     audit_record(
         actor=None,
         actor_label="patient (waitlist offer)",
-        action="waitlist.claimed",
+        action=AuditAction.WAITLIST_CLAIMED,
         patient=entry.patient,
         obj=offer,
         data={"appointment": appointment.pk},

@@ -12,6 +12,7 @@ import datetime
 
 from django.db.models import Q
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.scheduling.clock import to_local
 from fracturecare.scheduling.models import Appointment, MessageKind, WaitlistEntry, WaitlistOffer
@@ -54,7 +55,7 @@ def waitlist_offer_freed(appointment: Appointment, *, now: datetime.datetime, re
         audit_record(
             actor=None,
             actor_label="waitlist",
-            action="waitlist.offered",
+            action=AuditAction.WAITLIST_OFFERED,
             patient=entry.patient,
             obj=offer,
             data={"start": appointment.start.isoformat(), "practitioner": appointment.practitioner_id},
