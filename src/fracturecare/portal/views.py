@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,8 +20,10 @@ from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.handouts.content import handout_content
 from fracturecare.handouts.pdf import handout_pdf
+from fracturecare.interop.services import fhir_export
 from fracturecare.knowledge import load_knowledge
 from fracturecare.outcomes.selectors import outcome_summary
+from fracturecare.patients.models import Patient
 from fracturecare.patients.selectors import patient_or_404
 from fracturecare.portal import selectors, services
 from fracturecare.portal.forms import InviteForm
@@ -42,7 +44,7 @@ def patient_login_required(view):
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if user.role != Role.PATIENT:
-            return redirect("patients:home")
+            return redirect("dashboard:home")
         return view(request, selectors.patient_of(user), *args, **kwargs)
 
     wrapper.allowed_roles = (Role.PATIENT,)
@@ -129,3 +131,15 @@ def invite(request, patient_id: int):
         audit_record(actor=request.user, action=AuditAction.PATIENT_VIEWED, patient=patient, obj=patient,
                      data={"form": "portal_invite"}, request=request)
     return render(request, "portal/invite.html", {"patient": patient, "login": login, "form": form})
+
+
+@patient_login_required
+@require_GET
+def record_fhir(request: HttpRequest, patient: Patient | None) -> HttpResponse:
+    """The patient's own record as a FHIR R4 Bundle (JSON download), the same export the clinic makes."""
+    if patient is None:
+        raise Http404("This login is not linked to a patient record yet")
+    data = fhir_export(patient=patient, actor=request.user, request=request)
+    response = JsonResponse(data, json_dumps_params={"indent": 2}, content_type="application/fhir+json")
+    response["Content-Disposition"] = 'attachment; filename="my-health-record-fhir.json"'
+    return _no_store(response)
