@@ -208,7 +208,11 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "public:story_admin_unpublish": SITE_EDITORS,
     "public:story_admin_withdraw_consent": SITE_EDITORS,
     "scheduling:appointment_cancel": DESK,
+    # Clinicians open a visit from the calendar and mark it in treatment or completed.
+    "scheduling:appointment_detail": STAFF,
     "scheduling:appointment_move": DESK,
+    "scheduling:appointment_status": STAFF,
+    "scheduling:day_sheet": STAFF,
     "scheduling:desk_book": DESK,
     "scheduling:outbox": DESK,
     "scheduling:outbox_retry": DESK,
@@ -217,6 +221,9 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "security:home": ADMIN_ONLY,
     "security:reset_two_factor": ADMIN_ONLY,
     "security:unlock": ADMIN_ONLY,
+    "scheduling:text_sink": DESK,
+    "scheduling:waitlist": DESK,
+    "scheduling:waitlist_remove": DESK,
 }
 
 # Pages front desk may open must still show no clinical content: these strings are planted
@@ -404,6 +411,15 @@ class World:
     def make_outbox_message(self):
         return self.get("appointment").messages.first()
 
+    def make_waitlist_entry(self):
+        from fracturecare.scheduling.services import waitlist_add
+
+        appointment = self.get("appointment")
+        return waitlist_add(
+            patient=self.get("patient"), appointment_type=appointment.appointment_type, practitioner=None,
+            weekdays=[], earliest=None, latest=None,
+        )
+
     def make_contact_message(self):
         from tests.public.factories import ContactMessageFactory
 
@@ -442,6 +458,9 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     **{(f"interop:{n}", "pk"): "signed_visit" for n in ("superbill", "superbill_json")},
     ("scheduling:appointment_move", "pk"): "appointment",
     ("scheduling:appointment_cancel", "pk"): "appointment",
+    ("scheduling:appointment_detail", "pk"): "appointment",
+    ("scheduling:appointment_status", "pk"): "appointment",
+    ("scheduling:waitlist_remove", "pk"): "waitlist_entry",
     ("scheduling:outbox_retry", "pk"): "outbox_message",
     ("api_tokens:revoke", "pk"): "api_token",
     ("security:reset_two_factor", "pk"): "clinician",

@@ -123,6 +123,8 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"--patients must be at least 1, got {value}")
     return value
+
+
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fracturecare.settings")
     import django
@@ -167,6 +169,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Send due emails and texts until stopped (SIGTERM finishes the message in hand); --once: one pass."""
+    argv = ["send_outbox", "--interval", str(args.interval)]
+    if args.once:
+        argv.append("--once")
+    return _django(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fracturecare", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -197,6 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help="the backup file")
     restore.add_argument("--force", action="store_true", help="replace a database that already holds a clinic")
     restore.set_defaults(func=cmd_restore)
+
+    worker = sub.add_parser("worker", help="send queued emails and texts until stopped")
+    worker.add_argument("--once", action="store_true", help="send what is due now, then exit")
+    worker.add_argument("--interval", type=float, default=10.0, help="seconds between passes (default 10)")
+    worker.set_defaults(func=cmd_worker)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

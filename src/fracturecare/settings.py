@@ -280,6 +280,24 @@ EMAIL_USE_TLS = env_bool("FRACTURECARE_EMAIL_TLS", False)
 EMAIL_TIMEOUT = env_int("FRACTURECARE_EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("FRACTURECARE_FROM_EMAIL", "clinic@fracturecare.invalid")
 
+# Cancelling less than this many hours before a visit makes it a late cancellation.
+BOOKING_CANCELLATION_WINDOW_HOURS = env_int("FRACTURECARE_CANCELLATION_WINDOW_HOURS", 24, minimum=0)
+
+# Text messages. "sink" writes each text as one JSON line to SMS_SINK_PATH (the demo and the
+# tests); "twilio" sends through Twilio and needs the three TWILIO variables; "off" sends none.
+SMS_BACKEND = env_str("FRACTURECARE_SMS_BACKEND", "sink")
+if SMS_BACKEND not in ("sink", "twilio", "off"):
+    raise ImproperlyConfigured(f"FRACTURECARE_SMS_BACKEND={SMS_BACKEND!r}: use sink, twilio or off")
+SMS_SINK_PATH = env_str("FRACTURECARE_SMS_SINK", str(DATA_DIR / "sms-sink.jsonl"))
+SMS_DEFAULT_COUNTRY_CODE = env_str("FRACTURECARE_SMS_COUNTRY_CODE", "1")
+TWILIO_ACCOUNT_SID = env_str("FRACTURECARE_TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("FRACTURECARE_TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = env_str("FRACTURECARE_TWILIO_FROM", "")
+if SMS_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_FROM):
+    raise ImproperlyConfigured(
+        "FRACTURECARE_SMS_BACKEND=twilio needs FRACTURECARE_TWILIO_ACCOUNT_SID, _TWILIO_AUTH_TOKEN and _TWILIO_FROM"
+    )
+
 # What the public pages show about the clinic itself.
 CLINIC = {
     "name": env_str("FRACTURECARE_CLINIC_NAME", "Fracturecare Demo Clinic"),

@@ -78,7 +78,7 @@ def test_phone_visitor_books_from_the_condition_page(phone_page, base_url, booka
 
     appointment = Appointment.objects.get()
     assert appointment.patient.email == "maya@example.test"
-    assert appointment.status == "confirmed"
+    assert appointment.status == "booked"
     assert appointment.appointment_type.slug == "new-patient-consultation"
 
 

@@ -27,6 +27,13 @@ def _clinic_zone(settings):
     settings.CLINIC = {**settings.CLINIC, "name": "Springfield Clinic", "base_url": "https://clinic.example.test"}
 
 
+@pytest.fixture(autouse=True)
+def _sms_sink(settings, tmp_path):
+    """Every test texts into its own sink file; nothing ever reaches a real provider."""
+    settings.SMS_BACKEND = "sink"
+    settings.SMS_SINK_PATH = str(tmp_path / "sms-sink.jsonl")
+
+
 @pytest.fixture
 def clinic(db) -> Clinic:
     """Two practitioners open 9:00-17:00 every day at one location; 60-minute new-patient visits."""

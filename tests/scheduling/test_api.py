@@ -67,7 +67,7 @@ def test_it_books_with_201_and_the_slot_disappears(clinic, client):
     assert response.status_code == 201, response.content
     body = response.json()
     appointment = Appointment.objects.get()
-    assert body["id"] == appointment.pk and body["status"] == "confirmed"
+    assert body["id"] == appointment.pk and body["status"] == "booked"
     assert (body["start"], body["end"]) == ("2026-06-02T10:00:00-04:00", "2026-06-02T11:00:00-04:00")
     assert body["manage_url"].startswith("http://testserver/book/manage/")
     assert appointment.reason == "Shin pain when running"

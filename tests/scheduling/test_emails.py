@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
 from fracturecare.scheduling.models import MessageKind, MessageStatus, OutboxMessage
-from fracturecare.scheduling.outbox import INTERRUPTED, MAX_ATTEMPTS, outbox_retry, outbox_send_due
+from fracturecare.scheduling.outbox import BACKOFF, INTERRUPTED, MAX_ATTEMPTS, outbox_retry, outbox_send_due
 from fracturecare.scheduling.services import appointment_book, appointment_cancel
 from tests.scheduling.conftest import NY, details, ny
 
@@ -170,7 +170,11 @@ def test_a_refused_recipient_is_recorded_with_the_reason(smtp, booked):
 
 
 def test_failures_are_retried_automatically_then_wait_for_a_person(smtp_down, booked, settings):
-    moments = [NOW, NOW + datetime.timedelta(minutes=5), NOW + datetime.timedelta(minutes=40)]
+    # Each attempt waits out the back-off of the one before (5 min, 30 min, 2 h, 6 h).
+    moments = [NOW]
+    for wait in BACKOFF:
+        moments.append(moments[-1] + wait + datetime.timedelta(seconds=1))
+    assert len(moments) == MAX_ATTEMPTS
     for moment in moments:
         with time_machine.travel(moment, tick=False):
             outbox_send_due()

@@ -50,7 +50,7 @@ def test_it_books_creates_the_patient_and_attaches_the_intake(clinic):
     appointment = _book(clinic, ny(2026, 6, 2, 10), intake={"pain_area": "shin", "screen": {"fever": False}})
     patient = appointment.patient
     assert (patient.first_name, patient.last_name, patient.email) == ("Ana", "Lopez", "ana@example.test")
-    assert appointment.status == AppointmentStatus.CONFIRMED
+    assert appointment.status == AppointmentStatus.BOOKED
     assert appointment.reason == "Shin pain" and appointment.intake["pain_area"] == "shin"
     assert appointment.end == ny(2026, 6, 2, 11)
     assert PractitionerTimeCell.objects.filter(appointment=appointment).count() == 12

@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     APPOINTMENT_CANCELLED = "appointment.cancelled"
     APPOINTMENT_MOVED = "appointment.moved"
     APPOINTMENT_SCHEDULE_VIEWED = "appointment.schedule_viewed"
+    APPOINTMENT_STATUS_CHANGED = "appointment.status_changed"
     APPOINTMENT_VIEWED = "appointment.viewed"
 
     ARTICLE_CREATED = "article.created"
@@ -62,6 +63,10 @@ class AuditAction(StrEnum):
 
     OUTBOX_RETRIED = "outbox.retried"
     OUTBOX_VIEWED = "outbox.viewed"
+
+    SMS_CONSENT_GIVEN = "sms.consent_given"
+    SMS_OPTED_IN = "sms.opted_in"
+    SMS_OPTED_OUT = "sms.opted_out"
 
     OUTCOME_RECORDED = "outcome.recorded"
     OUTCOME_VIEWED = "outcome.viewed"
@@ -126,3 +131,7 @@ class AuditAction(StrEnum):
     PROGRAMME_OVERRIDDEN = "programme.overridden"
     PROGRAMME_SESSION_LOGGED = "programme.session_logged"
     PROGRAMME_VIEWED = "programme.viewed"
+    WAITLIST_ADDED = "waitlist.added"
+    WAITLIST_CLAIMED = "waitlist.claimed"
+    WAITLIST_OFFERED = "waitlist.offered"
+    WAITLIST_REMOVED = "waitlist.removed"

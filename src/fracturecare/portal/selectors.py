@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from fracturecare.patients.models import Patient
 from fracturecare.planning.models import Plan, PlanVersion
-from fracturecare.scheduling.models import Appointment, AppointmentStatus
+from fracturecare.scheduling.models import RELEASED_STATUSES, Appointment
 from fracturecare.scheduling.selectors import appointments_for_patient
 
 
@@ -24,7 +24,7 @@ def upcoming_appointments(patient: Patient) -> list[Appointment]:
     return list(
         appointments_for_patient(patient)
         .filter(end__gt=timezone.now())
-        .exclude(status=AppointmentStatus.CANCELLED)
+        .exclude(status__in=RELEASED_STATUSES)
         .order_by("start", "id")
     )
 

@@ -157,6 +157,7 @@ def book_details(request, type_slug: str):
             actor_label=ONLINE_BOOKER,
             request=request,
             ip_address=client_ip(request),
+            text_consent=bool(request.POST.get("text_consent")),
         )
     except BookingRateLimited as exc:
         response = render(
@@ -203,7 +204,7 @@ def book_done(request, token: str):
 
 
 def _changeable(appointment: Appointment) -> bool:
-    return appointment.status == AppointmentStatus.CONFIRMED and appointment.start > timezone.now()
+    return appointment.status == AppointmentStatus.BOOKED and appointment.start > timezone.now()
 
 
 def manage(request, token: str):

@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from fracturecare.patients.models import Patient
 from fracturecare.queryparams import check_day
 from fracturecare.scheduling.models import AppointmentType, Practitioner
 from fracturecare.scheduling.safety import PAIN_AREAS, SAFETY_QUESTIONS
@@ -200,3 +201,118 @@ class SlotQueryForm(forms.Form):
             elif (end - start).days >= MAX_SEARCH_DAYS:
                 self.add_error("end", f"Search at most {MAX_SEARCH_DAYS} days at a time.")
         return data
+
+
+class CalendarQueryForm(forms.Form):
+    """The schedule's query string: ?view=day|week&date=YYYY-MM-DD&colour=type|practitioner&type=&practitioner=."""
+
+    view = forms.ChoiceField(choices=(("day", "Day"), ("week", "Week")), required=False)
+    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    colour = forms.ChoiceField(choices=(("type", "Visit type"), ("practitioner", "Practitioner")), required=False)
+    type = forms.SlugField(max_length=60, required=False)
+    practitioner = forms.IntegerField(min_value=1, required=False)
+
+    def clean_type(self) -> AppointmentType | None:
+        slug = self.cleaned_data.get("type")
+        if not slug:
+            return None
+        found = AppointmentType.objects.filter(active=True, slug=slug).first()
+        if found is None:
+            raise forms.ValidationError(f"Unknown visit type {slug!r}.")
+        return found
+
+    def clean_practitioner(self) -> Practitioner | None:
+        pk = self.cleaned_data.get("practitioner")
+        if pk is None:
+            return None
+        found = Practitioner.objects.select_related("user").filter(pk=pk, active=True).first()
+        if found is None:
+            raise forms.ValidationError(f"Unknown practitioner {pk}.")
+        return found
+
+    def error_text(self) -> str:
+        """One line naming each bad parameter and the value given."""
+        parts = []
+        for name, errors in self.errors.items():
+            given = self.data.get(name, "")
+            parts.append(f"{name}={given!r}: {' '.join(errors)}")
+        return "; ".join(parts)
+
+
+class DeskPatientDetailsForm(PatientDetailsForm):
+    """A caller at the front desk: a phone number is enough when they have no email."""
+
+    text_consent = forms.BooleanField(required=False, label="The caller agrees to text messages at this number")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False
+        self.fields["email"].label = "Email (optional when a phone number is given)"
+        self.fields["phone"].label = "Mobile phone"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone") and not self.has_error("phone"):
+            self.add_error("phone", "Give a phone number or an email, so we can reach the caller.")
+        return data
+
+
+class RepeatForm(forms.Form):
+    """Repeat a front-desk booking weekly."""
+
+    repeat_weeks = forms.IntegerField(
+        min_value=1, max_value=26, required=False, label="Repeat weekly for (weeks, 1 = just this visit)"
+    )
+    series_confirm = forms.ChoiceField(choices=(("", "preview"), ("rest", "book the free ones")), required=False)
+
+
+class WaitlistForm(forms.Form):
+    """Put a patient on the waiting list."""
+
+    patient = forms.IntegerField(min_value=1)
+    type = forms.SlugField(max_length=60, label="Visit type")
+    practitioner = forms.IntegerField(min_value=1, required=False, label="Practitioner (empty: anyone)")
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=[(i, name) for i, name in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Days that suit (none ticked: any day)",
+    )
+    earliest = forms.TimeField(required=False, label="Not before", widget=forms.TimeInput(attrs={"type": "time"}))
+    latest = forms.TimeField(required=False, label="Start by", widget=forms.TimeInput(attrs={"type": "time"}))
+    note = forms.CharField(max_length=200, required=False)
+
+    def clean_patient(self) -> Patient:
+        found = Patient.objects.filter(pk=self.cleaned_data["patient"]).first()
+        if found is None:
+            raise forms.ValidationError("Unknown patient.")
+        return found
+
+    def clean_type(self) -> AppointmentType:
+        found = AppointmentType.objects.filter(active=True, slug=self.cleaned_data["type"]).first()
+        if found is None:
+            raise forms.ValidationError("Unknown visit type.")
+        return found
+
+    def clean_practitioner(self) -> Practitioner | None:
+        pk = self.cleaned_data.get("practitioner")
+        if pk is None:
+            return None
+        found = Practitioner.objects.filter(pk=pk, active=True).first()
+        if found is None:
+            raise forms.ValidationError("Unknown practitioner.")
+        return found
+
+    def clean(self):
+        data = super().clean()
+        if data.get("earliest") and data.get("latest") and data["earliest"] > data["latest"]:
+            self.add_error("latest", "The latest start is before the earliest.")
+        return data
+
+
+class TextReplyForm(forms.Form):
+    """A reply texted to the clinic (the sink's simulation of an inbound text)."""
+
+    phone = forms.CharField(max_length=32, label="From number")
+    body = forms.CharField(max_length=160, label="Text")

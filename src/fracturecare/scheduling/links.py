@@ -43,3 +43,25 @@ def manage_path(appointment: Appointment) -> str:
 def manage_url(appointment: Appointment) -> str:
     """Absolute link for emails, from the clinic's configured base URL."""
     return settings.CLINIC["base_url"].rstrip("/") + manage_path(appointment)
+
+
+_OFFER_SALT = "fracturecare.scheduling.waitlist-offer"
+
+
+def offer_token(offer) -> str:
+    """The claim link's token for a waitlist offer (signed; the offer's own expiry applies too)."""
+    return signing.dumps({"o": offer.pk}, salt=_OFFER_SALT, compress=True)
+
+
+def offer_id_from_token(token: str) -> int | None:
+    try:
+        data = signing.loads(token, salt=_OFFER_SALT, max_age=MANAGE_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    pk = data.get("o") if isinstance(data, dict) else None
+    return pk if isinstance(pk, int) else None
+
+
+def offer_url(offer) -> str:
+    """Absolute claim link for the offer message."""
+    return settings.CLINIC["base_url"].rstrip("/") + reverse("scheduling:waitlist_claim", args=[offer_token(offer)])

@@ -194,15 +194,26 @@ class ClinicClosure(models.Model):
 
 
 class AppointmentStatus(models.TextChoices):
-    CONFIRMED = "confirmed", "Confirmed"
+    """Where a visit stands. Reports count on exactly these values."""
+
+    BOOKED = "booked", "Booked"
+    ARRIVED = "arrived", "Arrived"
+    IN_TREATMENT = "in_treatment", "In treatment"
+    COMPLETED = "completed", "Completed"
+    NO_SHOW = "no_show", "No-show"
     CANCELLED = "cancelled", "Cancelled"
-    ATTENDED = "attended", "Attended"
-    NO_SHOW = "no_show", "Did not attend"
+    #: Cancelled inside the clinic's cancellation window (settings.BOOKING_CANCELLATION_WINDOW_HOURS).
+    LATE_CANCELLED = "late_cancelled", "Late cancellation"
+
+
+#: Statuses that give the time back: the appointment no longer holds the practitioner or the patient.
+RELEASED_STATUSES = (AppointmentStatus.CANCELLED, AppointmentStatus.LATE_CANCELLED)
 
 
 class BookingSource(models.TextChoices):
     ONLINE = "online", "Online"
     FRONT_DESK = "front_desk", "Front desk"
+    WAITLIST = "waitlist", "Waiting list"
 
 
 class Appointment(models.Model):
@@ -212,7 +223,7 @@ class Appointment(models.Model):
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
     start = models.DateTimeField()
     end = models.DateTimeField()
-    status = models.CharField(max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.CONFIRMED)
+    status = models.CharField(max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED)
     # Intake answers given at booking: they belong to this visit, not to the patient record.
     reason = models.TextField(max_length=1000)
     intake = models.JSONField(default=dict, blank=True)
@@ -220,6 +231,8 @@ class Appointment(models.Model):
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Visits booked together as a weekly series share this id.
+    series = models.UUIDField(null=True, blank=True, db_index=True)
     # Bumped on every change so calendar apps replace the event (iCalendar SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -241,18 +254,18 @@ class Appointment(models.Model):
             models.CheckConstraint(condition=Q(status__in=AppointmentStatus.values), name="appointment_status"),
             models.CheckConstraint(condition=Q(source__in=BookingSource.values), name="appointment_source"),
             models.CheckConstraint(
-                condition=Q(status=AppointmentStatus.CANCELLED) | Q(cancelled_at__isnull=True),
+                condition=Q(status__in=RELEASED_STATUSES) | Q(cancelled_at__isnull=True),
                 name="appointment_cancelled_at_only_when_cancelled",
             ),
             # Belt and braces next to the cell tables: never two live visits starting together.
             models.UniqueConstraint(
                 fields=["practitioner", "start"],
-                condition=~Q(status=AppointmentStatus.CANCELLED),
+                condition=~Q(status__in=RELEASED_STATUSES),
                 name="appointment_practitioner_start_unique",
             ),
             models.UniqueConstraint(
                 fields=["patient", "start"],
-                condition=~Q(status=AppointmentStatus.CANCELLED),
+                condition=~Q(status__in=RELEASED_STATUSES),
                 name="appointment_patient_start_unique",
             ),
         ]
@@ -262,7 +275,7 @@ class Appointment(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status != AppointmentStatus.CANCELLED
+        return self.status not in RELEASED_STATUSES
 
 
 class PractitionerTimeCell(models.Model):
@@ -298,6 +311,12 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     CHANGE = "change", "Change of time"
     CANCELLATION = "cancellation", "Cancellation"
+    WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
+
+
+class MessageChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
 
 
 class MessageStatus(models.TextChoices):
@@ -309,21 +328,32 @@ class MessageStatus(models.TextChoices):
 
 
 class OutboxMessage(models.Model):
-    """An email to a patient, written in the same transaction as the change it reports.
+    """An email or a text to a patient, written in the same transaction as the change it reports.
 
-    The worker (`send_outbox`) renders it from the appointment at send time and records
-    the outcome. A message is only ever marked sent after the mail server accepted it.
+    The worker (`fracturecare worker`) renders it at send time from the appointment (or the
+    waitlist offer) and records the outcome. A message is only ever marked sent after the mail
+    server or the SMS provider accepted it; its id keys the send, so a retry never makes a second
+    message at the provider's side (see outbox.py).
     """
 
     kind = models.CharField(max_length=16, choices=MessageKind.choices)
-    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="messages")
-    to_email = models.EmailField()
+    channel = models.CharField(max_length=8, choices=MessageChannel.choices, default=MessageChannel.EMAIL)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    waitlist_offer = models.ForeignKey(
+        "WaitlistOffer", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    to_email = models.EmailField(blank=True)
+    to_phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +15550100100")
     status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
     send_after = models.DateTimeField()
     retry_at = models.DateTimeField(null=True, blank=True, help_text="when the worker tries a failed message again")
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     subject = models.CharField(max_length=200, blank=True, help_text="as sent")
+    provider_id = models.CharField(max_length=100, blank=True, help_text="the provider's id for the sent message")
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -337,9 +367,11 @@ class OutboxMessage(models.Model):
             # The patient-emails page: problems and recent traffic, newest change first.
             models.Index(fields=["status", "updated_at"], name="outbox_status_updated_idx"),
             models.Index(fields=["updated_at", "id"], name="outbox_updated_idx"),
+            models.Index(fields=["updated_at"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=MessageKind.values), name="outbox_kind"),
+            models.CheckConstraint(condition=Q(channel__in=MessageChannel.values), name="outbox_channel"),
             models.CheckConstraint(condition=Q(status__in=MessageStatus.values), name="outbox_status"),
             models.CheckConstraint(
                 condition=~Q(status=MessageStatus.SENT) | Q(sent_at__isnull=False), name="outbox_sent_has_time"
@@ -347,7 +379,120 @@ class OutboxMessage(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=MessageStatus.FAILED) | ~Q(last_error=""), name="outbox_failed_has_reason"
             ),
+            models.CheckConstraint(
+                condition=(Q(channel=MessageChannel.EMAIL) & ~Q(to_email=""))
+                | (Q(channel=MessageChannel.SMS) & ~Q(to_phone="")),
+                name="outbox_has_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(appointment__isnull=False) | Q(waitlist_offer__isnull=False), name="outbox_has_subject"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+        return f"{self.get_kind_display()} #{self.pk} ({self.channel}, {self.status})"
+
+    @property
+    def recipient(self) -> str:
+        return self.to_email if self.channel == MessageChannel.EMAIL else self.to_phone
+
+
+class TextConsent(models.Model):
+    """Whether a mobile number may get texts: consent given (and when, how) and STOP received.
+
+    Keyed on the number, because STOP arrives from a number, not from a patient.
+    """
+
+    phone = models.CharField(max_length=20, unique=True, help_text="E.164")
+    consented_at = models.DateTimeField(null=True, blank=True)
+    consent_source = models.CharField(max_length=40, blank=True)
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.phone} ({'opted out' if self.opted_out_at else 'consented' if self.consented_at else 'none'})"
+
+    @property
+    def may_text(self) -> bool:
+        return self.consented_at is not None and self.opted_out_at is None
+
+
+class WaitlistEntry(models.Model):
+    """A patient who wants an earlier or any time for a visit type, with their preferences."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        BOOKED = "booked", "Booked"
+        REMOVED = "removed", "Removed"
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    appointment_type = models.ForeignKey(AppointmentType, on_delete=models.PROTECT, related_name="+")
+    practitioner = models.ForeignKey(
+        Practitioner, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="empty: anyone"
+    )
+    #: Weekdays (0 = Monday) the patient can come; empty: any day.
+    weekdays = models.JSONField(default=list, blank=True)
+    earliest = models.TimeField(null=True, blank=True)
+    latest = models.TimeField(null=True, blank=True, help_text="the visit must start by then")
+    note = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["state", "appointment_type", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=["waiting", "booked", "removed"]), name="waitlist_state"),
+            models.CheckConstraint(
+                condition=Q(earliest__isnull=True) | Q(latest__isnull=True) | Q(earliest__lte=F("latest")),
+                name="waitlist_time_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"waitlist #{self.pk} {self.appointment_type}"
+
+    @property
+    def weekday_names(self) -> str:
+        return ", ".join(Weekday(d).label[:3] for d in self.weekdays)
+
+    def fits(self, local_start: datetime.datetime, practitioner_id: int) -> bool:
+        """Whether a free visit starting at this clinic-local time suits the patient."""
+        if self.practitioner_id and self.practitioner_id != practitioner_id:
+            return False
+        if self.weekdays and local_start.weekday() not in self.weekdays:
+            return False
+        wall = local_start.time().replace(tzinfo=None)
+        if self.earliest and wall < self.earliest:
+            return False
+        return not (self.latest and wall > self.latest)
+
+
+class WaitlistOffer(models.Model):
+    """A freed time offered to waitlisted patients; the first to claim it books it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CLAIMED = "claimed", "Claimed"
+        GONE = "gone", "Taken by someone else"
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.PROTECT, related_name="offers")
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    freed_by = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    booked = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=["open", "claimed", "gone"]), name="waitlist_offer_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"offer #{self.pk} {self.start:%Y-%m-%d %H:%M}Z ({self.state})"

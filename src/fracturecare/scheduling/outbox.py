@@ -1,8 +1,17 @@
-"""Sending what the booking services queued, and recording exactly what happened.
+"""Sending what the booking services queued (emails and texts), and recording exactly what happened.
 
-A message is marked sent only when the mail backend accepted it. Any error is recorded
-with its reason, the attempt is counted, and the worker tries again later, up to
-MAX_ATTEMPTS; after that the message waits for someone at the front desk to press retry.
+Delivery guarantees, so an outage neither loses nor duplicates a message:
+- a worker claims a message with one conditional UPDATE (queued/failed-and-due -> sending,
+  with `claimed_at` as its lease), so two workers never both send it;
+- a message is marked sent only after the mail server or the SMS provider accepted it;
+- a provider error is recorded with its reason, the attempt counted, and the message tried again
+  after BACKOFF (5 min, 30 min, 2 h, 6 h), up to MAX_ATTEMPTS; after that it waits for the front
+  desk's retry button, visible on the messages page;
+- a claim older than STALE_CLAIM belongs to a worker that died mid-send: the outcome is unknown,
+  so the message is NOT re-sent automatically (that could duplicate it) but marked failed for a
+  person to check and retry;
+- each send is keyed by the message id (the email's Message-ID, the sink's record key), so a retry
+  is recognisable as the same message.
 """
 
 from __future__ import annotations
@@ -18,14 +27,28 @@ from django.utils import timezone
 
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
-from fracturecare.scheduling.models import AppointmentStatus, MessageKind, MessageStatus, OutboxMessage
-from fracturecare.scheduling.notifications import build_email
+from fracturecare.scheduling.models import (
+    RELEASED_STATUSES,
+    MessageChannel,
+    MessageKind,
+    MessageStatus,
+    OutboxMessage,
+    WaitlistOffer,
+)
+from fracturecare.scheduling.notifications import build_email, build_sms
+from fracturecare.scheduling.queueing import may_text
+from fracturecare.scheduling.sms import get_provider
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
-#: Wait before automatic attempt 2, 3, ...
-BACKOFF = (datetime.timedelta(minutes=5), datetime.timedelta(minutes=30))
+MAX_ATTEMPTS = 5
+#: Wait before automatic attempt 2, 3, ...: together about 8.5 hours of outage ridden out.
+BACKOFF = (
+    datetime.timedelta(minutes=5),
+    datetime.timedelta(minutes=30),
+    datetime.timedelta(hours=2),
+    datetime.timedelta(hours=6),
+)
 #: A message claimed longer ago than this belongs to a worker that stopped mid-send.
 STALE_CLAIM = datetime.timedelta(minutes=15)
 INTERRUPTED = "The sender stopped while sending; the message may or may not have been delivered."
@@ -51,12 +74,34 @@ def _claim(message_id: int, now: datetime.datetime) -> bool:
 
 
 def _not_needed_reason(message: OutboxMessage, now: datetime.datetime) -> str:
+    if message.channel == MessageChannel.SMS and not may_text(message.to_phone):
+        return "opted out of texts"
+    if message.waitlist_offer_id:
+        offer = message.waitlist_offer
+        if offer.state != WaitlistOffer.State.OPEN or offer.expires_at <= now:
+            return "offer no longer open"
+        return ""
     appointment = message.appointment
-    if message.kind != MessageKind.CANCELLATION and appointment.status == AppointmentStatus.CANCELLED:
+    if message.kind != MessageKind.CANCELLATION and appointment.status in RELEASED_STATUSES:
         return "appointment cancelled"
     if message.kind == MessageKind.REMINDER and appointment.start <= now:
         return "appointment already started"
     return ""
+
+
+def _deliver(message: OutboxMessage) -> tuple[str, str]:
+    """Hand the message to its channel; (subject, provider id) once accepted, else an exception."""
+    if message.channel == MessageChannel.SMS:
+        body = build_sms(message)
+        provider_id = get_provider().send(message_id=message.pk, to=message.to_phone, body=body)
+        return "", provider_id
+    email = build_email(message)
+    # A fresh connection per message: one broken session must not fail the rest.
+    email.connection = get_connection(fail_silently=False)
+    accepted = email.send(fail_silently=False)
+    if accepted != 1:
+        raise RuntimeError("the mail backend accepted no message")
+    return email.subject, email.extra_headers["Message-ID"]
 
 
 def _finish(message: OutboxMessage, **fields) -> None:
@@ -72,12 +117,7 @@ def _send_one(message: OutboxMessage, now: datetime.datetime, report: SendReport
         return
     attempts = message.attempts + 1
     try:
-        email = build_email(message)
-        # A fresh connection per message: one broken session must not fail the rest.
-        email.connection = get_connection(fail_silently=False)
-        accepted = email.send(fail_silently=False)
-        if accepted != 1:
-            raise RuntimeError("the mail backend accepted no message")
+        subject, provider_id = _deliver(message)
     except Exception as exc:  # noqa: BLE001 - any failure must be recorded, never lost
         error = f"{type(exc).__name__}: {exc}"[:500]
         retry = now + BACKOFF[min(attempts, len(BACKOFF)) - 1] if attempts < MAX_ATTEMPTS else None
@@ -90,7 +130,8 @@ def _send_one(message: OutboxMessage, now: datetime.datetime, report: SendReport
         status=MessageStatus.SENT,
         attempts=attempts,
         sent_at=timezone.now(),
-        subject=email.subject[:200],
+        subject=subject[:200],
+        provider_id=provider_id[:100],
         last_error="",
         retry_at=None,
     )
@@ -120,7 +161,12 @@ def outbox_send_due(*, now: datetime.datetime | None = None, limit: int = 100) -
         if not _claim(message_id, now):
             continue  # another worker took it
         message = OutboxMessage.objects.select_related(
-            "appointment__patient", "appointment__practitioner__user", "appointment__location"
+            "patient",
+            "appointment__patient",
+            "appointment__practitioner__user",
+            "appointment__location",
+            "waitlist_offer__practitioner__user",
+            "waitlist_offer__freed_by__location",
         ).get(pk=message_id)
         _send_one(message, now, report)
     return report
@@ -129,7 +175,7 @@ def outbox_send_due(*, now: datetime.datetime | None = None, limit: int = 100) -
 @transaction.atomic
 def outbox_retry(*, message: OutboxMessage, actor, request=None) -> OutboxMessage:
     """Queue a failed message again, now (the front desk's retry button)."""
-    message = OutboxMessage.objects.select_for_update().select_related("appointment").get(pk=message.pk)
+    message = OutboxMessage.objects.select_for_update().select_related("patient").get(pk=message.pk)
     if message.status != MessageStatus.FAILED:
         return message
     message.status = MessageStatus.QUEUED
@@ -139,9 +185,9 @@ def outbox_retry(*, message: OutboxMessage, actor, request=None) -> OutboxMessag
     audit_record(
         actor=actor,
         action=AuditAction.OUTBOX_RETRIED,
-        patient=message.appointment.patient,
+        patient=message.patient,
         obj=message,
-        data={"kind": message.kind, "attempts": message.attempts},
+        data={"kind": message.kind, "channel": message.channel, "attempts": message.attempts},
         request=request,
     )
     return message

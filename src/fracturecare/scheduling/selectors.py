@@ -9,13 +9,14 @@ from django.db.models import QuerySet
 
 from fracturecare.scheduling.clock import local_day_bounds, to_local
 from fracturecare.scheduling.models import (
+    RELEASED_STATUSES,
     Appointment,
-    AppointmentStatus,
     AppointmentType,
     Location,
     MessageStatus,
     OutboxMessage,
     Practitioner,
+    WaitlistEntry,
 )
 
 
@@ -67,7 +68,7 @@ def day_schedule(day: datetime.date) -> dict[Practitioner, list[Appointment]]:
     start, end = local_day_bounds(day)
     rows = (
         Appointment.objects.filter(start__gte=start, start__lt=end)
-        .exclude(status=AppointmentStatus.CANCELLED)
+        .exclude(status__in=RELEASED_STATUSES)
         .select_related("appointment_type", "practitioner__user", "location", "patient")
         .order_by("start", "practitioner_id")
     )
@@ -82,7 +83,7 @@ def day_schedule(day: datetime.date) -> dict[Practitioner, list[Appointment]]:
 def cancelled_on_day(day: datetime.date) -> QuerySet[Appointment]:
     start, end = local_day_bounds(day)
     return (
-        Appointment.objects.filter(start__gte=start, start__lt=end, status=AppointmentStatus.CANCELLED)
+        Appointment.objects.filter(start__gte=start, start__lt=end, status__in=RELEASED_STATUSES)
         .select_related("appointment_type", "practitioner__user", "patient")
         .order_by("start")
     )
@@ -92,14 +93,48 @@ def outbox_problems() -> QuerySet[OutboxMessage]:
     """Messages that failed, or sit in the queue past their time: what the front desk must see."""
     return (
         OutboxMessage.objects.filter(status__in=[MessageStatus.FAILED, MessageStatus.SENDING])
-        .select_related("appointment__patient")
-        .only("id", "kind", "to_email", "status", "retry_at", "attempts", "last_error", "updated_at",
-              "appointment__id", "appointment__patient__id", "appointment__patient__first_name",
-              "appointment__patient__last_name")
+        .select_related("patient")
         # Newest change first, on the (status, updated_at) index; id breaks ties so pages do not overlap.
         .order_by("-updated_at", "-id")
     )
 
 
 def outbox_recent(limit: int = 50) -> QuerySet[OutboxMessage]:
-    return OutboxMessage.objects.select_related("appointment__patient").order_by("-updated_at", "-id")[:limit]
+    return OutboxMessage.objects.select_related("patient").order_by("-updated_at", "-id")[:limit]
+
+
+def calendar_practitioners(practitioner_id: int | None = None) -> list[Practitioner]:
+    """Active practitioners (one or all), in a stable order: the grid's columns or lanes."""
+    rows = Practitioner.objects.filter(active=True).select_related("user").order_by("id")
+    if practitioner_id is not None:
+        rows = rows.filter(pk=practitioner_id)
+    return list(rows)
+
+
+def calendar_appointments(start: datetime.datetime, end: datetime.datetime) -> list[Appointment]:
+    """Live appointments starting in [start, end), with everything the grid shows, in one query."""
+    return list(
+        Appointment.objects.filter(start__gte=start, start__lt=end)
+        .exclude(status__in=RELEASED_STATUSES)
+        .select_related("appointment_type", "practitioner__user", "patient")
+        .order_by("start", "practitioner_id")
+    )
+
+
+def released_between(start: datetime.datetime, end: datetime.datetime) -> list[Appointment]:
+    """Cancelled and late-cancelled visits in [start, end), for the list under the grid."""
+    return list(
+        Appointment.objects.filter(start__gte=start, start__lt=end, status__in=RELEASED_STATUSES)
+        .select_related("practitioner__user", "patient")
+        .order_by("start", "id")
+    )
+
+
+def waitlist_waiting() -> QuerySet[WaitlistEntry]:
+    """Everyone waiting, in the order they will be offered a time."""
+    return (
+        WaitlistEntry.objects.filter(state=WaitlistEntry.State.WAITING)
+        .select_related("patient", "appointment_type", "practitioner__user")
+        .prefetch_related("offers")
+        .order_by("created_at", "id")
+    )

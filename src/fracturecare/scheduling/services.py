@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import math
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,8 +21,9 @@ from fracturecare.audit.services import audit_record
 from fracturecare.patients.matching import flag_possible_matches
 from fracturecare.patients.models import Patient
 from fracturecare.ratelimit import RateLimited, client_key_for
-from fracturecare.scheduling.clock import cells
+from fracturecare.scheduling.clock import cells, local_to_utc, to_local
 from fracturecare.scheduling.models import (
+    RELEASED_STATUSES,
     Appointment,
     AppointmentStatus,
     AppointmentType,
@@ -32,8 +34,12 @@ from fracturecare.scheduling.models import (
     PatientTimeCell,
     Practitioner,
     PractitionerTimeCell,
+    WaitlistEntry,
+    WaitlistOffer,
 )
+from fracturecare.scheduling.queueing import queue_for_patient, text_consent_record
 from fracturecare.scheduling.slots import find_slot
+from fracturecare.scheduling.waitlist import waitlist_offer_freed
 
 #: Reminders go out this long before the visit, unless the booking is too close for one.
 REMINDER_BEFORE = datetime.timedelta(hours=24)
@@ -70,7 +76,7 @@ class PatientDetails:
     first_name: str
     last_name: str
     date_of_birth: datetime.date
-    email: str
+    email: str = ""
     phone: str = ""
 
 
@@ -88,6 +94,7 @@ def _identity_lock(details: PatientDetails) -> None:
             details.last_name.casefold(),
             details.date_of_birth.isoformat(),
             details.email.casefold(),
+            "" if details.email else details.phone,
         ]
     )
     lock_id = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
@@ -155,14 +162,9 @@ def _patient_busy(patient: Patient, start, end, ignore: Appointment | None = Non
     return rows.exists()
 
 
-def _queue(kind: str, appointment: Appointment, send_after: datetime.datetime) -> OutboxMessage | None:
-    email = appointment.patient.email
-    if not email:
-        return None
-    message = OutboxMessage(kind=kind, appointment=appointment, to_email=email, send_after=send_after)
-    message.full_clean()
-    message.save()
-    return message
+def _queue(kind: str, appointment: Appointment, send_after: datetime.datetime) -> list[OutboxMessage]:
+    """Email and/or text the patient about the appointment (see queueing.queue_for_patient)."""
+    return queue_for_patient(kind, appointment.patient, send_after, appointment=appointment)
 
 
 def _queue_reminder(appointment: Appointment, now: datetime.datetime) -> None:
@@ -247,12 +249,15 @@ def appointment_book(
     request=None,
     now: datetime.datetime | None = None,
     ip_address: str | None = None,
+    text_consent: bool = False,
+    series=None,
 ) -> Appointment:
     """Book a slot for an existing `patient` or for the person in `details` (matched or created).
 
     Raises BookingInvalid (bad input, nothing written) or SlotUnavailable (taken meanwhile).
     An online booking from `ip_address` past the hourly limit raises BookingRateLimited
-    before anything is written. Queues the confirmation and the reminder in the same transaction.
+    before anything is written. Queues the confirmation and the reminder in the same transaction,
+    by email and, when `text_consent` is given (or was before) for the patient's mobile, by text.
     """
     now = now or timezone.now()
     if (patient is None) == (details is None):
@@ -270,6 +275,8 @@ def appointment_book(
         patient, _ = patient_match_or_create(details=details, actor=booked_by, actor_label=actor_label, request=request)
     if _patient_busy(patient, slot.start, slot.end):
         raise SlotUnavailable(PATIENT_BUSY)
+    if text_consent:
+        text_consent_record(patient=patient, source=source, actor=booked_by, actor_label=actor_label, request=request)
 
     appointment = Appointment(
         practitioner=practitioner,
@@ -283,6 +290,7 @@ def appointment_book(
         source=source,
         booked_by=booked_by if getattr(booked_by, "is_authenticated", False) else None,
         client_key=client_key,
+        series=series,
     )
     # Constraints are left to the database: a race shows up as IntegrityError below.
     appointment.full_clean(validate_constraints=False)
@@ -301,7 +309,12 @@ def appointment_book(
         action=AuditAction.APPOINTMENT_BOOKED,
         patient=patient,
         obj=appointment,
-        data={"source": source, "type": appointment_type.slug, "practitioner": practitioner.pk},
+        data={
+            "source": source,
+            "type": appointment_type.slug,
+            "practitioner": practitioner.pk,
+            **({"series": str(series)} if series else {}),
+        },
         request=request,
     )
     return appointment
@@ -315,19 +328,29 @@ def _locked(appointment: Appointment) -> Appointment:
     )
 
 
+def cancellation_window() -> datetime.timedelta:
+    """Cancelling closer than this to the visit is a late cancellation."""
+    return datetime.timedelta(hours=settings.BOOKING_CANCELLATION_WINDOW_HOURS)
+
+
 @transaction.atomic
 def appointment_cancel(
     *, appointment: Appointment, actor=None, actor_label: str = "", request=None, now=None
 ) -> Appointment:
-    """Cancel and give the time back at once. Cancelling twice changes nothing."""
+    """Cancel and give the time back at once. Cancelling twice changes nothing.
+
+    Inside the cancellation window the status is late_cancelled. The freed time is offered to
+    the waiting list in the same transaction.
+    """
     now = now or timezone.now()
     appointment = _locked(appointment)
-    if appointment.status == AppointmentStatus.CANCELLED:
+    if appointment.status in RELEASED_STATUSES:
         return appointment
-    if appointment.status != AppointmentStatus.CONFIRMED:
-        raise BookingInvalid([("status", "Only a confirmed appointment can be cancelled.")])
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise BookingInvalid([("status", "Only a booked appointment can be cancelled.")])
     _release_time(appointment)
-    appointment.status = AppointmentStatus.CANCELLED
+    late = appointment.start - now < cancellation_window()
+    appointment.status = AppointmentStatus.LATE_CANCELLED if late else AppointmentStatus.CANCELLED
     appointment.cancelled_at = now
     appointment.sequence += 1
     appointment.full_clean(validate_constraints=False)
@@ -340,8 +363,10 @@ def appointment_cancel(
         action=AuditAction.APPOINTMENT_CANCELLED,
         patient=appointment.patient,
         obj=appointment,
+        data={"status": appointment.status},
         request=request,
     )
+    waitlist_offer_freed(appointment, now=now, request=request)
     return appointment
 
 
@@ -363,8 +388,8 @@ def appointment_move(
     """
     now = now or timezone.now()
     appointment = _locked(appointment)
-    if appointment.status != AppointmentStatus.CONFIRMED:
-        raise BookingInvalid([("status", "Only a confirmed appointment can be moved.")])
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise BookingInvalid([("status", "Only a booked appointment can be moved.")])
     practitioner = practitioner or appointment.practitioner
     slot = _check_slot(
         appointment_type=appointment.appointment_type,
@@ -399,6 +424,223 @@ def appointment_move(
         patient=appointment.patient,
         obj=appointment,
         data={"from": old, "to": {"start": slot.start.isoformat(), "practitioner": practitioner.pk}},
+        request=request,
+    )
+    return appointment
+
+
+#: The statuses the front desk may set from each status (cancelling has its own service).
+STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    AppointmentStatus.BOOKED: (AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW),
+    AppointmentStatus.ARRIVED: (AppointmentStatus.IN_TREATMENT, AppointmentStatus.COMPLETED, AppointmentStatus.BOOKED),
+    AppointmentStatus.IN_TREATMENT: (AppointmentStatus.COMPLETED, AppointmentStatus.ARRIVED),
+    AppointmentStatus.COMPLETED: (AppointmentStatus.IN_TREATMENT,),
+    AppointmentStatus.NO_SHOW: (AppointmentStatus.BOOKED,),
+}
+
+
+@transaction.atomic
+def appointment_set_status(
+    *, appointment: Appointment, status: str, actor=None, actor_label: str = "", request=None
+) -> Appointment:
+    """Arrived, in treatment, completed, no-show (or back a step to undo a slip). Audited.
+
+    Raises BookingInvalid naming the status when the change is not one of STATUS_TRANSITIONS.
+    """
+    appointment = _locked(appointment)
+    allowed = STATUS_TRANSITIONS.get(appointment.status, ())
+    if status not in allowed:
+        label = dict(AppointmentStatus.choices).get(status, status)
+        raise BookingInvalid(
+            [("status", f"A {appointment.get_status_display().lower()} appointment cannot become '{label}'.")]
+        )
+    old = appointment.status
+    appointment.status = status
+    appointment.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        actor_label=actor_label,
+        action=AuditAction.APPOINTMENT_STATUS_CHANGED,
+        patient=appointment.patient,
+        obj=appointment,
+        data={"from": old, "to": status},
+        request=request,
+    )
+    return appointment
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One visit of a weekly series: its start (None when the wall time does not exist) and any conflict."""
+
+    local_date: datetime.date
+    start: datetime.datetime | None
+    conflict: str = ""
+
+
+MAX_SERIES_WEEKS = 26
+
+
+def series_preview(
+    *,
+    appointment_type: AppointmentType,
+    practitioner: Practitioner,
+    first_start: datetime.datetime,
+    weeks: int,
+    patient: Patient | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Occurrence]:
+    """The weekly visits at the same clinic wall time, each marked with its conflict, if any."""
+    if not 1 <= weeks <= MAX_SERIES_WEEKS:
+        raise BookingInvalid([("weeks", f"Repeat for 1 to {MAX_SERIES_WEEKS} weeks.")])
+    now = now or timezone.now()
+    local = to_local(first_start)
+    out = []
+    for week in range(weeks):
+        day = local.date() + datetime.timedelta(weeks=week)
+        start = local_to_utc(day, local.time().replace(tzinfo=None))
+        if start is None:
+            out.append(Occurrence(day, None, "This time does not exist on that day (clock change)."))
+            continue
+        try:
+            slot = _check_slot(
+                appointment_type=appointment_type, practitioner=practitioner, start=start, now=now, enforce_notice=False
+            )
+        except SlotUnavailable:
+            out.append(Occurrence(day, start, "Taken"))
+            continue
+        except BookingInvalid:
+            out.append(Occurrence(day, start, "Outside the practitioner's hours"))
+            continue
+        if patient is not None and _patient_busy(patient, slot.start, slot.end):
+            out.append(Occurrence(day, start, "The patient has another visit then"))
+            continue
+        out.append(Occurrence(day, start))
+    return out
+
+
+@transaction.atomic
+def series_book(
+    *,
+    appointment_type: AppointmentType,
+    practitioner: Practitioner,
+    starts: list[datetime.datetime],
+    reason: str,
+    patient: Patient | None = None,
+    details: PatientDetails | None = None,
+    intake: dict | None = None,
+    booked_by=None,
+    request=None,
+    text_consent: bool = False,
+) -> list[Appointment]:
+    """Book every start as one weekly series, all or none (a clash rolls everything back)."""
+    if not starts:
+        raise BookingInvalid([("weeks", "No free week to book.")])
+    series = uuid.uuid4()
+    booked = []
+    for start in starts:
+        appointment = appointment_book(
+            appointment_type=appointment_type,
+            practitioner=practitioner,
+            start=start,
+            reason=reason,
+            patient=patient,
+            details=None if patient else details,
+            intake=intake,
+            source=BookingSource.FRONT_DESK,
+            booked_by=booked_by,
+            request=request,
+            text_consent=text_consent,
+            series=series,
+        )
+        patient = appointment.patient
+        booked.append(appointment)
+    return booked
+
+
+@transaction.atomic
+def waitlist_add(
+    *,
+    patient: Patient,
+    appointment_type: AppointmentType,
+    practitioner: Practitioner | None,
+    weekdays: list[int],
+    earliest: datetime.time | None,
+    latest: datetime.time | None,
+    note: str = "",
+    actor=None,
+    request=None,
+) -> WaitlistEntry:
+    """Put a patient on the waiting list. Audited."""
+    entry = WaitlistEntry(
+        patient=patient,
+        appointment_type=appointment_type,
+        practitioner=practitioner,
+        weekdays=sorted(set(weekdays)),
+        earliest=earliest,
+        latest=latest,
+        note=note,
+        created_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+    audit_record(actor=actor, action=AuditAction.WAITLIST_ADDED, patient=patient, obj=entry, request=request)
+    return entry
+
+
+@transaction.atomic
+def waitlist_remove(*, entry: WaitlistEntry, actor=None, request=None) -> WaitlistEntry:
+    """Take an entry off the waiting list. Audited."""
+    WaitlistEntry.objects.filter(pk=entry.pk, state=WaitlistEntry.State.WAITING).update(
+        state=WaitlistEntry.State.REMOVED
+    )
+    audit_record(actor=actor, action=AuditAction.WAITLIST_REMOVED, patient=entry.patient, obj=entry, request=request)
+    entry.refresh_from_db()
+    return entry
+
+
+OFFER_GONE = "Sorry, this time has already been taken or the offer has expired. You are still on the waiting list."
+
+
+@transaction.atomic
+def waitlist_claim(*, offer: WaitlistOffer, request=None, now: datetime.datetime | None = None) -> Appointment:
+    """The patient claims an offered time: the first claim books it; later ones get OFFER_GONE."""
+    now = now or timezone.now()
+    offer = (
+        WaitlistOffer.objects.select_for_update()
+        .select_related("entry__patient", "entry__appointment_type", "practitioner__user")
+        .get(pk=offer.pk)
+    )
+    if offer.state != WaitlistOffer.State.OPEN or offer.expires_at <= now:
+        raise SlotUnavailable(OFFER_GONE)
+    entry = offer.entry
+    try:
+        appointment = appointment_book(
+            appointment_type=entry.appointment_type,
+            practitioner=offer.practitioner,
+            start=offer.start,
+            reason="Earlier time from the waiting list",
+            patient=entry.patient,
+            source=BookingSource.WAITLIST,
+            actor_label="patient (waitlist offer)",
+            request=request,
+            now=now,
+        )
+    except (SlotUnavailable, BookingInvalid):
+        WaitlistOffer.objects.filter(pk=offer.pk).update(state=WaitlistOffer.State.GONE)
+        raise SlotUnavailable(OFFER_GONE) from None
+    WaitlistOffer.objects.filter(pk=offer.pk).update(state=WaitlistOffer.State.CLAIMED, booked=appointment)
+    WaitlistOffer.objects.filter(freed_by_id=offer.freed_by_id, state=WaitlistOffer.State.OPEN).update(
+        state=WaitlistOffer.State.GONE
+    )
+    WaitlistEntry.objects.filter(pk=entry.pk).update(state=WaitlistEntry.State.BOOKED)
+    audit_record(
+        actor=None,
+        actor_label="patient (waitlist offer)",
+        action=AuditAction.WAITLIST_CLAIMED,
+        patient=entry.patient,
+        obj=offer,
+        data={"appointment": appointment.pk},
         request=request,
     )
     return appointment

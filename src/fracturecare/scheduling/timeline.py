@@ -18,7 +18,7 @@ CLINICAL = False
 def timeline_entries(*, patient) -> Iterable[TimelineEntry]:
     for a in appointments_for_patient(patient):
         local = to_local(a.start)
-        status = "" if a.status == AppointmentStatus.CONFIRMED else f" ({a.get_status_display().lower()})"
+        status = "" if a.status == AppointmentStatus.BOOKED else f" ({a.get_status_display().lower()})"
         yield TimelineEntry(
             when=a.start,
             kind="appointment",
