@@ -13,6 +13,9 @@ from tests.planning.factories import make_plan
 
 pytestmark = pytest.mark.django_db
 
+# The plan page's attestation checkbox, ticked.
+ATTEST = {"attested": "on"}
+
 
 def _html(response) -> str:
     assert response.status_code == 200, response.status_code
@@ -24,7 +27,7 @@ def test_the_triage_banner_comes_first_and_an_urgent_one_links_a_referral_letter
     plan = make_plan("C02")
     html = _html(client.get(reverse("planning:detail", args=[plan.pk])))
     triage_at = html.index('class="triage triage-urgent_referral"')
-    assert triage_at < html.index('id="conv-h"') < html.index('id="acu-h"') < html.index('id="dn-h"')
+    assert triage_at < html.index('id="acu-h"') < html.index('id="dn-h"') < html.index('id="conv-h"')
     assert 'role="alert"' in html[triage_at - 200: triage_at + 200]
     assert "Needling is deferred" in html
     assert reverse("planning:referral", args=[plan.pk]) in html
@@ -63,7 +66,7 @@ def test_a_clinician_removes_an_item_and_signs(client, login):
     html = _html(client.get(reverse("planning:detail", args=[plan.pk])))
     assert "Draft: not signed" in html and "Patient asked for fewer needles" in html
 
-    response = client.post(reverse("planning:sign", args=[plan.pk]))
+    response = client.post(reverse("planning:sign", args=[plan.pk]), ATTEST)
     assert response.status_code == 302
     version = PlanVersion.objects.get(plan=plan)
     assert version.number == 1
@@ -96,14 +99,14 @@ def test_adding_an_excluded_point_without_override_is_refused(client, login):
 def test_an_amendment_needs_its_reason(client, login):
     login(Role.CLINICIAN)
     plan = make_plan("C01")
-    client.post(reverse("planning:sign", args=[plan.pk]))
+    client.post(reverse("planning:sign", args=[plan.pk]), ATTEST)
     client.post(reverse("planning:change", args=[plan.pk]), {
         "action": "remove", "section": "dry_needling", "key": "soleus", "reason": "bruised",
     })
-    html = _html(client.post(reverse("planning:sign", args=[plan.pk]), {"amendment_reason": ""}))
+    html = _html(client.post(reverse("planning:sign", args=[plan.pk]), {"amendment_reason": "", **ATTEST}))
     assert "Say why the signed plan is being amended." in html
     assert PlanVersion.objects.count() == 1
-    response = client.post(reverse("planning:sign", args=[plan.pk]), {"amendment_reason": "Calf bruised"})
+    response = client.post(reverse("planning:sign", args=[plan.pk]), {"amendment_reason": "Calf bruised", **ATTEST})
     assert response.status_code == 302
     assert list(PlanVersion.objects.values_list("number", flat=True)) == [1, 2]
     html = _html(client.get(reverse("planning:version", args=[plan.pk, 2])))
@@ -162,7 +165,7 @@ def test_the_handout_link_appears_once_the_plan_is_signed(client, login):
     handout = reverse("handouts:plan_pdf", args=[plan.pk])
     assert handout not in _html(client.get(reverse("planning:detail", args=[plan.pk])))
 
-    assert client.post(reverse("planning:sign", args=[plan.pk])).status_code == 302
+    assert client.post(reverse("planning:sign", args=[plan.pk]), ATTEST).status_code == 302
     html = _html(client.get(reverse("planning:detail", args=[plan.pk])))
     assert f'href="{handout}">Download handout PDF</a>' in html
     response = client.get(handout)
