@@ -10,7 +10,6 @@ from fracturecare.accounts.models import Role
 from fracturecare.charting.models import Amendment, NeedledPoint, Visit
 from tests.factories import PatientFactory, UserFactory
 
-
 CLEAR_RESCREEN = {"answered": True, "positive": [], "fired": [], "held": False, "basis": "answers"}
 
 
