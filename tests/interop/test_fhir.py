@@ -58,7 +58,8 @@ def test_the_bundle_parses_back_and_holds_the_expected_resources(client, record)
     assert kinds.count("Condition") == 1
     assert kinds.count("CarePlan") == 1
     assert kinds.count("Procedure") == 2  # one per signed visit here; the draft is left out
-    assert kinds.count("Observation") == 2  # pain NRS and LEFS
+    # Pain NRS and LEFS, plus the pain before treatment of each of the two signed visits (clinician-recorded).
+    assert kinds.count("Observation") == 4
     # Every reference points at an entry of the bundle.
     urls = {e["fullUrl"] for e in data["entry"]}
     refs = {r["subject"]["reference"] for r in (e["resource"] for e in data["entry"]) if "subject" in r}
