@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.charting import rescreen as red_flags
 from fracturecare.charting.models import (
@@ -180,7 +181,7 @@ def visit_create(*, patient, clinician, record: VisitRecord, request=None, sign:
     _save_rows(visit, rows)
     audit_record(
         actor=clinician,
-        action="visit.created",
+        action=AuditAction.VISIT_CREATED,
         patient=patient,
         obj=visit,
         data=_audit_fields(record),
@@ -215,7 +216,7 @@ def visit_update(*, visit: Visit, actor, record: VisitRecord, request=None, sign
     _save_rows(visit, rows)
     audit_record(
         actor=actor,
-        action="visit.updated",
+        action=AuditAction.VISIT_UPDATED,
         patient=visit.patient,
         obj=visit,
         data=_audit_fields(record),
@@ -313,7 +314,7 @@ def visit_sign(*, visit: Visit, actor, request=None) -> Visit:
     visit.signed_sha256 = visit_hash(visit)
     visit.full_clean(exclude=["patient", "clinician"])
     visit.save()
-    audit_record(actor=actor, action="visit.signed", patient=visit.patient, obj=visit,
+    audit_record(actor=actor, action=AuditAction.VISIT_SIGNED, patient=visit.patient, obj=visit,
                  data={"needling_held": visit.needling_held}, request=request)
     _feed_outcomes(visit, actor, request)
     return visit
@@ -346,7 +347,7 @@ def visit_amend(*, visit: Visit, author, text: str, request=None) -> Amendment:
     amendment.save()
     audit_record(
         actor=author,
-        action="visit.amended",
+        action=AuditAction.VISIT_AMENDED,
         patient=visit.patient,
         obj=amendment,
         data={"visit_id": visit.pk},
