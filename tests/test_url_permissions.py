@@ -201,6 +201,10 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "scheduling:outbox": DESK,
     "scheduling:outbox_retry": DESK,
     "scheduling:schedule": STAFF,
+    # Sign-in policy, lockouts and two-factor resets: the clinic admin's.
+    "security:home": ADMIN_ONLY,
+    "security:reset_two_factor": ADMIN_ONLY,
+    "security:unlock": ADMIN_ONLY,
 }
 
 # Pages front desk may open must still show no clinical content: these strings are planted
@@ -412,6 +416,7 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("scheduling:appointment_cancel", "pk"): "appointment",
     ("scheduling:outbox_retry", "pk"): "outbox_message",
     ("api_tokens:revoke", "pk"): "api_token",
+    ("security:reset_two_factor", "pk"): "clinician",
     ("public:inbox_message", "pk"): "contact_message",
     ("public:inbox_mark", "pk"): "contact_message",
     **{
