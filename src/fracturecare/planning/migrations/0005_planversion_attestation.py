@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0003_created_at_settable'),
+        ('planning', '0004_open_plan_list_indexes'),
     ]
 
     operations = [
