@@ -10,6 +10,8 @@ from fracturecare.accounts.models import Role
 from fracturecare.charting.models import Amendment, NeedledPoint, Visit
 from tests.factories import PatientFactory, UserFactory
 
+CLEAR_RESCREEN = {"answered": True, "positive": [], "fired": [], "held": False, "basis": "answers"}
+
 
 class VisitFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -20,6 +22,8 @@ class VisitFactory(factory.django.DjangoModelFactory):
     visit_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=1))
     pain_nrs_before = 5
     pain_nrs_after = 3
+    # A re-screen answered "none of these today" (signing needs one).
+    rescreen = factory.LazyFunction(lambda: dict(CLEAR_RESCREEN))
 
 
 class NeedledPointFactory(factory.django.DjangoModelFactory):

@@ -38,8 +38,8 @@ def full_record(**fields) -> VisitRecord:
             "ea_intensity": "sensory",
             "ea_intensity_ma": Decimal("1.5"),
             "ea_duration_min": 20,
-            "needles_in": 7,
-            "needles_out": 7,
+            "needles_all_out": True,
+            "rescreen_positive": [],
             "other_care": "Load advice.",
             "notes": "Tolerated well.",
             **fields,
@@ -116,7 +116,8 @@ def _nothing_saved():
         (lambda r: r.fields.update(ea_frequency_high_hz=Decimal("1")), "visit", "ea_frequency_high_hz"),
         (lambda r: r.fields.update(ea_waveform="continuous"), "visit", "ea_frequency_high_hz"),
         (lambda r: r.points.append({"code": "KI3", "laterality": "bilateral"}), "points", "laterality"),
-        (lambda r: r.fields.update(needles_out=9), "visit", "needles_out"),
+        # A count typed by a caller that does not confirm "all out" is still checked against the rows.
+        (lambda r: (r.fields.pop("needles_all_out"), r.fields.update(needles_out=9)), "visit", "needles_out"),
         (
             lambda r: r.fields.update(visit_date=datetime.date.today() + datetime.timedelta(days=3)),
             "visit",
@@ -168,11 +169,11 @@ def test_signing_locks_the_visit_and_its_rows():
 
 
 def test_signing_needs_the_needles_counted_back():
-    record = full_record(needles_in=7, needles_out=6)
+    record = full_record(needles_all_out=False)
     visit = services.visit_create(patient=PatientFactory(), clinician=UserFactory(), record=record)
     with pytest.raises(VisitRecordError) as caught:
         services.visit_sign(visit=visit, actor=visit.clinician)
-    assert caught.value.problems[0].field == "needles_out"
+    assert caught.value.problems[0].field == "needles_all_out"
     assert not Visit.objects.get(pk=visit.pk).is_signed
 
 

@@ -21,8 +21,8 @@ def post_data(visit=None, **rows) -> dict:
         "visit_date": YESTERDAY,
         "pain_nrs_before": "6",
         "pain_nrs_after": "3",
-        "needles_in": "3",
-        "needles_out": "3",
+        "needles_all_out": "on",
+        "rescreen_clear": "on",
         "other_care": "Walking advice given.",
         "notes": "",
         "ea_waveform": "",
@@ -45,7 +45,7 @@ def test_charting_a_visit_then_signing_it(client, login):
     patient = PatientFactory()
     form = client.get(reverse("charting:visit_create", args=[patient.pk]))
     assert form.status_code == 200
-    assert b"Save visit draft" in form.content
+    assert b"Save draft" in form.content and b"Save and sign" in form.content
 
     response = client.post(
         reverse("charting:visit_create", args=[patient.pk]),
@@ -107,12 +107,30 @@ def test_bad_input_re_renders_with_field_messages_and_saves_nothing(client, logi
     assert b"Walking advice given." in response.content
 
 
-def test_new_visit_is_prefilled_from_the_last_visit(client, login):
+def test_new_visit_is_copied_from_the_last_signed_visit(client, login):
     login(Role.CLINICIAN)
     last = NeedledPointFactory(code="GB34", laterality="right", needle_length_mm=40).visit
+    last = signed_visit_of(last)
     page = client.get(reverse("charting:visit_create", args=[last.patient.pk]))
     assert b'value="GB34"' in page.content and b'value="40"' in page.content
-    assert f"the visit of {last.visit_date:%Y-%m-%d}".encode() in page.content
+    assert f"Copied from the last signed visit ({last.visit_date:%Y-%m-%d})".encode() in page.content
+
+
+def test_an_unsigned_draft_is_named_not_copied(client, login):
+    login(Role.CLINICIAN)
+    draft = NeedledPointFactory(code="GB34", laterality="right").visit
+    page = client.get(reverse("charting:visit_create", args=[draft.patient.pk])).content.decode()
+    assert 'value="GB34"' not in page
+    assert f"A draft of {draft.visit_date:%Y-%m-%d} is not signed and was not copied" in page
+    assert reverse("charting:visit_detail", args=[draft.pk]) in page
+
+
+def signed_visit_of(visit):
+    from fracturecare.charting.services import visit_sign
+
+    Visit.objects.filter(pk=visit.pk).update(needles_in=1, needles_out=1)
+    visit.refresh_from_db()
+    return visit_sign(visit=visit, actor=visit.clinician)
 
 
 def test_a_signed_visit_cannot_be_edited_but_can_be_amended(client, login):
@@ -157,7 +175,7 @@ def test_signing_with_needles_unaccounted_shows_why(client, login):
     visit = NeedledPointFactory(visit=VisitFactory(clinician=user)).visit
     response = client.post(reverse("charting:visit_sign", args=[visit.pk]))
     assert response.status_code == 200
-    assert b"Record the needle count in and out before signing." in response.content
+    assert b"Confirm every needle was removed and counted before signing." in response.content
     assert not Visit.objects.get().is_signed
 
 
@@ -228,8 +246,8 @@ def test_new_visit_is_prefilled_from_the_latest_signed_plan(client, login):
 
     user = login(Role.CLINICIAN)
     patient = PatientFactory()
-    old = NeedledPointFactory(code="GB34", visit=VisitFactory(patient=patient)).visit
-    assert old.pk
+    old = signed_visit_of(NeedledPointFactory(code="GB34", visit=VisitFactory(patient=patient)).visit)
+    assert old.is_signed
     plan = make_plan("C01", patient=patient, clinician=user)
     version = plan_sign(plan=plan, actor=user)
     page = client.get(reverse("charting:visit_create", args=[patient.pk]))
@@ -238,17 +256,19 @@ def test_new_visit_is_prefilled_from_the_latest_signed_plan(client, login):
     assert planned and all(f'value="{p["code"]}"' in body for p in planned)
     assert 'value="GB34"' not in body
     assert f'value="plan:{plan.pk}"' in body
-    assert "the plan signed on" in body
-    # The plan's dry-needling targets are preselected too.
+    assert "Copied from the signed plan (version 1" in body and "newer than the last signed visit" in body
+    # The plan's dry-needling targets are preselected too, with technique and response set by stated default.
     assert '<option value="soleus" selected>' in body
+    assert '<option value="not_sought" selected>' in body and "Set by default, not copied" in body
 
-    # Once a visit is charted after the plan, the next visit starts from that visit.
+    # Once a visit is signed after the plan, the next visit starts from that visit.
     client.post(
         reverse("charting:visit_create", args=[patient.pk]),
-        post_data({"prefilled_from": f"plan:{plan.pk}"}, points=[{"code": "LR3", "laterality": "left"}]),
+        {**post_data({"prefilled_from": f"plan:{plan.pk}"}, points=[{"code": "LR3", "laterality": "left"}]),
+         "action": "sign"},
     )
     again = client.get(reverse("charting:visit_create", args=[patient.pk])).content.decode()
-    assert 'value="LR3"' in again and "the visit of" in again
+    assert 'value="LR3"' in again and "Copied from the last signed visit" in again
     assert Visit.objects.filter(patient=patient).latest("id").prefilled_from == f"plan:{plan.pk}"
 
 

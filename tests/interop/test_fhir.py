@@ -60,7 +60,8 @@ def test_the_bundle_parses_back_and_holds_the_expected_resources(client, record)
     assert kinds.count("Condition") == 1
     assert kinds.count("CarePlan") == 1
     assert kinds.count("Procedure") == 2  # one per signed visit here; the draft is left out
-    assert kinds.count("Observation") == 2  # pain NRS and LEFS
+    # Pain NRS and LEFS, plus the pain before treatment of each of the two signed visits (clinician-recorded).
+    assert kinds.count("Observation") == 4
     assert kinds.count("Encounter") == 2  # one per signed visit
     assert kinds.count("Organization") == 1
     assert kinds.count("Practitioner") == 2  # the clinician who signed and charted, and who recorded outcomes
@@ -111,7 +112,10 @@ def test_the_resources_carry_the_reference_codes(client, record):
         assert all("display" not in c for c in p["code"]["coding"])  # no CPT descriptor
 
     by_code = {next(iter(_codes(o["code"])))[1]: o for o in _resources(data, "Observation")}
-    assert by_code["72514-3"]["valueInteger"] == 6
+    # The assessment's pain (6) and each signed visit's pain before treatment (the factory's 5).
+    pains = sorted(o["valueInteger"] for o in _resources(data, "Observation")
+                   if next(iter(_codes(o["code"])))[1] == "72514-3")
+    assert pains == [5, 5, 6]
     assert by_code["lefs-total"]["valueInteger"] == 40
     # The local code system has one canonical URL whatever the server's address, and is defined.
     (system,) = _resources(data, "CodeSystem")

@@ -106,6 +106,7 @@ def load(stdout) -> None:
                     "pain_nrs_after": after,
                     "needles_in": count,
                     "needles_out": count,
+                    "rescreen_positive": [],
                     "other_care": "Reviewed home loading advice from the plan.",
                     "notes": "Demo visit.",
                     "prefilled_from": f"plan:{version.plan_id}",

@@ -12,6 +12,7 @@ from django.forms import BaseFormSet, formset_factory
 
 from fracturecare.charting.knowledge import known_muscles, normalise_point_code
 from fracturecare.charting.models import Visit
+from fracturecare.charting.rescreen import questions
 from fracturecare.charting.validation import Problem, VisitRecord
 from fracturecare.charting.vocab import (
     AdverseEventSeverity,
@@ -38,6 +39,10 @@ class VisitForm(forms.ModelForm):
             "visit_date",
             "pain_nrs_before",
             "pain_nrs_after",
+            "subjective",
+            "objective",
+            "assessment",
+            "plan_next",
             "other_care",
             "notes",
             "ea_waveform",
@@ -46,13 +51,15 @@ class VisitForm(forms.ModelForm):
             "ea_intensity",
             "ea_intensity_ma",
             "ea_duration_min",
-            "needles_in",
-            "needles_out",
         ]
         widgets = {
             "visit_date": forms.DateInput(attrs={"type": "date"}),
-            "other_care": forms.Textarea(attrs={"rows": 3}),
-            "notes": forms.Textarea(attrs={"rows": 4}),
+            "subjective": forms.Textarea(attrs={"rows": 2}),
+            "objective": forms.Textarea(attrs={"rows": 2}),
+            "assessment": forms.Textarea(attrs={"rows": 2}),
+            "plan_next": forms.Textarea(attrs={"rows": 2}),
+            "other_care": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
     pain_nrs_before = forms.IntegerField(
@@ -61,8 +68,9 @@ class VisitForm(forms.ModelForm):
     pain_nrs_after = forms.IntegerField(
         label="Pain NRS after treatment (0–10)", min_value=0, max_value=10, required=False
     )
-    needles_in = forms.IntegerField(label="Needles inserted (count)", min_value=0, max_value=200, required=False)
-    needles_out = forms.IntegerField(label="Needles removed (count)", min_value=0, max_value=200, required=False)
+    # The count in is derived from the rows; the clinician confirms every needle came out.
+    needles_all_out = forms.BooleanField(label="All needles removed and counted", required=False)
+    rescreen_clear = forms.BooleanField(label="None of these today", required=False)
     ea_frequency_hz = forms.DecimalField(
         label="EA frequency (Hz)", max_digits=6, decimal_places=1, min_value=0.1, required=False
     )
@@ -77,6 +85,36 @@ class VisitForm(forms.ModelForm):
         label="EA intensity (mA, optional)", max_digits=5, decimal_places=2, min_value=0, required=False
     )
     ea_duration_min = forms.IntegerField(label="EA duration (min)", min_value=1, max_value=120, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions()
+        for q in self.questions:
+            self.fields[q.name] = forms.BooleanField(label=q.label, required=False)
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk and not self.is_bound:
+            screen = instance.rescreen or {}
+            if screen.get("answered"):
+                self.initial["rescreen_clear"] = not screen.get("positive")
+                for q in self.questions:
+                    self.initial[q.name] = q.path in screen.get("positive", [])
+            self.initial["needles_all_out"] = (
+                instance.needles_out is not None and instance.needles_out == instance.needles_in
+            )
+
+    @property
+    def rescreen_fields(self) -> list:
+        """The re-screen's bound fields, one per red-flag finding."""
+        return [self[q.name] for q in self.questions]
+
+    def clean(self):
+        cleaned = super().clean()
+        positive = [q.path for q in self.questions if cleaned.get(q.name)]
+        if positive and cleaned.get("rescreen_clear"):
+            self.add_error("rescreen_clear", "You ticked a red flag and “None of these today”: untick one.")
+        # Unanswered (None) is not the same as "none of these": only the clinician's tick says no.
+        cleaned["rescreen_positive"] = positive if (positive or cleaned.get("rescreen_clear")) else None
+        return cleaned
 
     def _post_clean(self):
         # The model is validated once, as a whole record, by charting.services; its problems
@@ -239,6 +277,35 @@ class VisitForms:
             if name and name not in form.fields:
                 name = None
             form.add_error(name or None, p.message)
+
+    @property
+    def needle_count(self) -> int:
+        """The needles the rows on the page account for (the page updates it as rows change)."""
+        points = [{"laterality": f["laterality"].value()} for f in self.rowsets["points"].forms if f["code"].value()]
+        targets = [1 for f in self.rowsets["dry_needling"].forms if f["muscle"].value()]
+        return sum(2 if p["laterality"] == "bilateral" else 1 for p in points) + len(targets)
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """Every error as (field id to link to, what the field is, message), in page order."""
+        out = []
+        for name, errors in self.visit.errors.items():
+            if name == "__all__":
+                out += [("", "Visit", e) for e in errors]
+                continue
+            field = self.visit[name]
+            out += [(field.auto_id, str(field.label), e) for e in errors]
+        labels = {"points": "Point", "dry_needling": "Muscle", "electrode_pairs": "Electrode pair",
+                  "adverse_events": "Adverse event"}
+        for section, rowset in self.rowsets.items():
+            out += [("", labels[section] + "s", e) for e in rowset.non_form_errors()]
+            for i, form in enumerate(rowset.forms, start=1):
+                for name, errors in form.errors.items():
+                    if name == "__all__":
+                        out += [("", f"{labels[section]} {i}", e) for e in errors]
+                        continue
+                    field = form[name]
+                    out += [(field.auto_id, f"{labels[section]} {i}: {field.label}", e) for e in errors]
+        return out
 
     @property
     def errors_count(self) -> int:

@@ -70,6 +70,15 @@ class Visit(models.Model):
     needles_out = models.PositiveSmallIntegerField("Needles removed (count)", null=True, blank=True)
     other_care = models.TextField("Other care given", blank=True)
     notes = models.TextField(blank=True)
+    # SOAP notes around the structured needling record. Nullable (NULL on visits charted before
+    # them) so adding them is a plain ADD COLUMN and the signed-visit triggers stay in place.
+    subjective = models.TextField("Subjective: what the patient reports", null=True, blank=True)
+    objective = models.TextField("Objective: what you found", null=True, blank=True)
+    assessment = models.TextField("Assessment", null=True, blank=True)
+    plan_next = models.TextField("Plan: next steps", null=True, blank=True)
+    # The red-flag re-screen (charting.rescreen): answers, the rules that fired, whether needling
+    # was held. NULL when no re-screen was recorded (visits charted before it existed, drafts).
+    rescreen = models.JSONField(null=True, blank=True)
     # Where the point rows were prefilled from, e.g. "plan:12" or "visit:40"; informational only.
     prefilled_from = models.CharField(max_length=40, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
@@ -145,6 +154,11 @@ class Visit(models.Model):
     @property
     def has_ea(self) -> bool:
         return bool(self.ea_waveform)
+
+    @property
+    def needling_held(self) -> bool:
+        """Whether the visit's red-flag re-screen held needling."""
+        return bool(self.rescreen and self.rescreen.get("held"))
 
 
 class _VisitPart(models.Model):

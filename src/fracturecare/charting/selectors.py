@@ -44,6 +44,21 @@ def visit_detail(pk: int) -> Visit:
     )
 
 
+def latest_signed_visit(patient) -> Visit | None:
+    """The patient's most recently signed visit with its rows (what a new visit copies)."""
+    return (
+        Visit.objects.filter(patient=patient, signed_at__isnull=False)
+        .prefetch_related("points", "dry_needling", "electrode_pairs")
+        .order_by("-visit_date", "-signed_at", "-id")
+        .first()
+    )
+
+
+def latest_draft(patient) -> Visit | None:
+    """The patient's most recent unsigned visit, if any (named on a new visit's page, never copied)."""
+    return Visit.objects.filter(patient=patient, signed_at__isnull=True).order_by("-visit_date", "-id").first()
+
+
 def latest_visit(patient, *, exclude_pk: int | None = None) -> Visit | None:
     """The patient's most recent visit (for prefilling the next one), with its rows."""
     qs = Visit.objects.filter(patient=patient).prefetch_related("points", "dry_needling")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.chain import keyed_hash
 from fracturecare.audit.services import audit_record
+from fracturecare.charting import rescreen as red_flags
 from fracturecare.charting.models import (
     AdverseEvent,
     Amendment,
@@ -29,12 +30,16 @@ from fracturecare.charting.validation import (
     VisitRecord,
     VisitRecordError,
     muscle_problem,
+    needle_count,
     point_code_problem,
     record_problems,
     sign_problems,
 )
 from fracturecare.charting.vocab import AE_SCHEME_ID
 from fracturecare.intake.selectors import needling_consent_problem
+from fracturecare.outcomes.models import Timepoint
+from fracturecare.outcomes.services import assessment_create
+from fracturecare.planning.selectors import latest_plan_for
 
 VISIT_FIELDS = (
     "visit_date",
@@ -52,6 +57,10 @@ VISIT_FIELDS = (
     "notes",
     "prefilled_from",
 )
+# Fields added later: part of the signed content when recorded, left out of the hash while NULL so
+# visits signed before they existed still verify.
+SOAP_FIELDS = ("subjective", "objective", "assessment", "plan_next")
+LATER_FIELDS = (*SOAP_FIELDS, "rescreen")
 _ROWS = (
     ("points", NeedledPoint),
     ("dry_needling", DryNeedlingTarget),
@@ -90,13 +99,47 @@ def _model_problems(instance, section: str, index: int | None, exclude: list[str
     return []
 
 
+def rescreen_for(patient, positive: list[str]) -> dict:
+    """Judge a visit's red-flag re-screen against the patient's latest evaluation (see charting.rescreen)."""
+    plan = latest_plan_for(patient=patient)
+    case = plan.evaluation.case if plan is not None else None
+    result = red_flags.evaluate(positive, case=case, evaluation_id=plan.evaluation_id if plan else None)
+    return result.as_dict()
+
+
+def _derive(visit: Visit, record: VisitRecord) -> list[Problem]:
+    """Derived fields: the needle count from the rows, the re-screen's verdict from its answers."""
+    problems = []
+    count = needle_count(record.points, record.dry_needling)
+    visit.needles_in = count or None
+    if "needles_all_out" in record.fields:
+        # The clinician confirms every needle came out; the count itself is never typed.
+        visit.needles_out = count if (record.fields["needles_all_out"] and count) else None
+    if "rescreen_positive" in record.fields:
+        positive = record.fields["rescreen_positive"]
+        try:
+            visit.rescreen = None if positive is None else rescreen_for(visit.patient, list(positive))
+        except ValueError as exc:
+            problems.append(Problem("visit", None, "rescreen_clear", str(exc)))
+    record.fields["needles_in"], record.fields["needles_out"] = visit.needles_in, visit.needles_out
+    record.fields["rescreen"] = visit.rescreen
+    if visit.needling_held and (record.points or record.dry_needling):
+        flags = "; ".join(f["reason"] for f in visit.rescreen["fired"])
+        problems.append(Problem(
+            "visit", None, "rescreen_clear",
+            f"Needling is held: the re-screen found a red flag ({flags}). Clear the needling rows and refer.",
+        ))
+    return problems
+
+
 def _build(visit: Visit, record: VisitRecord) -> tuple[list, list[Problem]]:
     """Apply the record to `visit` in memory and make (unsaved) rows; collect every problem."""
-    for name in VISIT_FIELDS:
+    for name in VISIT_FIELDS + SOAP_FIELDS:
         if name in record.fields:
             value = record.fields[name]
             setattr(visit, name, "" if value is None and name in ("ea_waveform", "ea_intensity") else value)
     problems = _vocabulary_problems(record)
+    problems += _derive(visit, record)
     problems += _model_problems(visit, "visit", None, exclude=["patient", "clinician"])
     rows = []
     for section, model in _ROWS:
@@ -131,10 +174,16 @@ def _audit_fields(record: VisitRecord) -> dict:
 
 
 @transaction.atomic
-def visit_create(*, patient, clinician, record: VisitRecord, request=None) -> Visit:
-    """Chart a new visit as a draft. Raises VisitRecordError listing every problem."""
+def visit_create(*, patient, clinician, record: VisitRecord, request=None, sign: bool = False) -> Visit:
+    """Chart a new visit as a draft, or save and sign it in one step (`sign`).
+
+    Raises VisitRecordError listing every problem; with `sign`, the signing checks run before
+    anything is written, so a visit that cannot be signed is not saved either.
+    """
     visit = Visit(patient=patient, clinician=clinician)
     rows, problems = _build(visit, record)
+    if sign and not problems:
+        problems = sign_problems(record)
     if problems:
         raise VisitRecordError(problems)
     visit.save()
@@ -147,6 +196,8 @@ def visit_create(*, patient, clinician, record: VisitRecord, request=None) -> Vi
         data=_audit_fields(record),
         request=request,
     )
+    if sign:
+        return visit_sign(visit=visit, actor=clinician, request=request)
     return visit
 
 
@@ -160,10 +211,12 @@ def _lock_draft(visit: Visit, actor) -> Visit:
 
 
 @transaction.atomic
-def visit_update(*, visit: Visit, actor, record: VisitRecord, request=None) -> Visit:
-    """Replace a draft visit's fields and rows with `record`."""
+def visit_update(*, visit: Visit, actor, record: VisitRecord, request=None, sign: bool = False) -> Visit:
+    """Replace a draft visit's fields and rows with `record`; with `sign`, sign it in the same step."""
     visit = _lock_draft(visit, actor)
     rows, problems = _build(visit, record)
+    if sign and not problems:
+        problems = sign_problems(record)
     if problems:
         raise VisitRecordError(problems)
     visit.save()
@@ -178,6 +231,8 @@ def visit_update(*, visit: Visit, actor, record: VisitRecord, request=None) -> V
         data=_audit_fields(record),
         request=request,
     )
+    if sign:
+        return visit_sign(visit=visit, actor=actor, request=request)
     return visit
 
 
@@ -192,6 +247,7 @@ def visit_snapshot(visit: Visit) -> dict:
         "patient_id": visit.patient_id,
         "clinician_id": visit.clinician_id,
         **{name: _plain(getattr(visit, name)) for name in VISIT_FIELDS},
+        **{name: getattr(visit, name) for name in LATER_FIELDS if getattr(visit, name) is not None},
         "points": rows(
             visit.points.all(),
             [
@@ -247,7 +303,7 @@ def record_from_visit(visit: Visit) -> VisitRecord:
     """The stored visit as a VisitRecord (for re-checking before signing and for prefill)."""
     snap = visit_snapshot(visit)
     return VisitRecord(
-        fields={name: getattr(visit, name) for name in VISIT_FIELDS},
+        fields={name: getattr(visit, name) for name in VISIT_FIELDS + LATER_FIELDS},
         points=snap["points"],
         dry_needling=snap["dry_needling"],
         electrode_pairs=snap["electrode_pairs"],
@@ -268,8 +324,26 @@ def visit_sign(*, visit: Visit, actor, request=None) -> Visit:
     visit.signed_sha256 = visit_hash(visit)
     visit.full_clean(exclude=["patient", "clinician"])
     visit.save()
-    audit_record(actor=actor, action=AuditAction.VISIT_SIGNED, patient=visit.patient, obj=visit, request=request)
+    audit_record(actor=actor, action=AuditAction.VISIT_SIGNED, patient=visit.patient, obj=visit,
+                 data={"needling_held": visit.needling_held}, request=request)
+    _feed_outcomes(visit, actor, request)
     return visit
+
+
+def _feed_outcomes(visit: Visit, actor, request=None) -> None:
+    """The signed visit's pain before treatment joins the outcomes chart, recorded by the clinician.
+
+    Pain before treatment is the patient's state on the day; pain after it is the session's
+    immediate effect, kept on the visit, and would make the course look better than it is.
+    """
+    if visit.pain_nrs_before is None:
+        return
+    assessment_create(
+        patient=visit.patient, recorded_by=actor, assessed_on=visit.visit_date, timepoint=Timepoint.OTHER,
+        pain_nrs=visit.pain_nrs_before,
+        note=f"Pain before treatment at the visit of {visit.visit_date:%Y-%m-%d} (visit {visit.pk}).",
+        request=request,
+    )
 
 
 @transaction.atomic

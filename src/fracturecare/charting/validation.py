@@ -147,6 +147,15 @@ def _pair_problems(points: list[dict], pairs: list[dict]) -> list[Problem]:
     return problems
 
 
+def needle_count(points: list[dict], dry_needling: list[dict]) -> int:
+    """Needles the rows account for: one per point and side (two for a bilateral point), one per muscle.
+
+    Derived, never typed: the count in and out is checked against it before signing.
+    """
+    per_point = sum(2 if p.get("laterality") == Laterality.BILATERAL else 1 for p in points)
+    return per_point + len(dry_needling)
+
+
 def record_problems(record: VisitRecord) -> list[Problem]:
     """Every cross-row problem in the record (empty when it is consistent)."""
     problems = _ea_problems(record.fields, record.electrode_pairs)
@@ -164,14 +173,21 @@ def sign_problems(record: VisitRecord) -> list[Problem]:
     needled = bool(record.points or record.dry_needling)
     n_in, n_out = record.fields.get("needles_in"), record.fields.get("needles_out")
     if needled and (n_in is None or n_out is None):
-        problems.append(Problem("visit", None, "needles_out", "Record the needle count in and out before signing."))
+        problems.append(
+            Problem("visit", None, "needles_all_out", "Confirm every needle was removed and counted before signing.")
+        )
     elif needled and n_in != n_out:
         problems.append(
             Problem(
                 "visit",
                 None,
-                "needles_out",
+                "needles_all_out",
                 f"{n_in} needles in but {n_out} out: find every needle before signing.",
             )
+        )
+    rescreen = record.fields.get("rescreen")
+    if not (isinstance(rescreen, dict) and rescreen.get("answered")):
+        problems.append(
+            Problem("visit", None, "rescreen_clear", "Answer the red-flag re-screen before signing.")
         )
     return problems

@@ -6,7 +6,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +18,7 @@ from fracturecare.charting import selectors, services
 from fracturecare.charting.forms import AmendmentForm, VisitForms
 from fracturecare.charting.models import SignedRecordError, Visit
 from fracturecare.charting.prefill import visit_prefill
+from fracturecare.charting.rescreen import rescreen_labels
 from fracturecare.charting.validation import VisitRecordError
 from fracturecare.charting.vocab import AE_SCHEME_LABEL
 from fracturecare.patients.models import Patient
@@ -58,6 +59,19 @@ def visit_list(request, patient_id: int):
     )
 
 
+def _signing(request: HttpRequest) -> bool:
+    # "Save and sign" and "Save draft" are two buttons of one form.
+    return request.POST.get("action") == "sign"
+
+
+def _saved_message(request: HttpRequest, visit: Visit) -> None:
+    if visit.is_signed:
+        held = " Needling was held: refer as the re-screen says." if visit.needling_held else ""
+        messages.success(request, f"Visit saved and signed.{held}")
+    else:
+        messages.success(request, "Visit saved as a draft. Sign it to lock it.")
+
+
 def _save(request, forms: VisitForms, save):
     """Validate the forms and call `save(record)`; None when the page must be shown again."""
     if not forms.is_valid():
@@ -71,7 +85,8 @@ def _save(request, forms: VisitForms, save):
 
 @role_required(*CLINICAL)
 @require_http_methods(["GET", "POST"])
-def visit_create(request, patient_id: int):
+def visit_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Chart a visit: copied from the last signed visit (or the signed plan), saved as a draft or signed."""
     patient = _patient(patient_id)
     prefill = visit_prefill(patient)
     if request.method == "POST":
@@ -84,10 +99,11 @@ def visit_create(request, patient_id: int):
                 clinician=request.user,
                 record=_with_source(record, request),
                 request=request,
+                sign=_signing(request),
             ),
         )
         if visit is not None:
-            messages.success(request, "Visit saved as a draft. Review it, then sign it to lock it.")
+            _saved_message(request, visit)
             return redirect("charting:visit_detail", pk=visit.pk)
     else:
         forms = VisitForms(initial={"visit_date": timezone.localdate(), **prefill.fields}, rows=prefill.rows)
@@ -115,7 +131,8 @@ def _with_source(record, request):
 
 @role_required(*CLINICAL)
 @require_http_methods(["GET", "POST"])
-def visit_edit(request, pk: int):
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft (its author only), then save it or save and sign it."""
     visit = _visit(pk)
     if visit.is_signed:
         messages.error(request, "This visit is signed and locked. Add an amendment instead.")
@@ -133,10 +150,11 @@ def visit_edit(request, pk: int):
                 actor=request.user,
                 record=_with_source(record, request),
                 request=request,
+                sign=_signing(request),
             ),
         )
         if saved is not None:
-            messages.success(request, "Draft saved.")
+            _saved_message(request, saved)
             return redirect("charting:visit_detail", pk=pk)
     else:
         record = services.record_from_visit(visit)
@@ -187,6 +205,7 @@ def _detail(request, visit: Visit, *, sign_problems=None, amendment_form=None):
             "amendment_form": amendment_form or AmendmentForm(),
             "ae_scheme": AE_SCHEME_LABEL,
             "hash_ok": visit.is_signed and services.visit_hash(visit) == visit.signed_sha256,
+            "rescreen_positive": rescreen_labels(visit.rescreen),
         },
     )
 

@@ -88,13 +88,13 @@ def load(stdout) -> None:
                 services.plan_change(plan=plan, actor=clinician, action="remove", section="acupuncture", key=key,
                                      reason="Patient prefers as few needles as possible at the first session.",
                                      at=signed_at)
-        services.plan_sign(plan=plan, actor=clinician, at=signed_at)
+        services.plan_sign(plan=plan, actor=clinician, at=signed_at, attested=True)
         if scenario == "sign_then_amend":
             key = _first_key(plan.generated, "dry_needling")
             amended_at = _at(AMENDED_DAYS_AGO, datetime.time(17, 0)) if at else None
             if key:
                 services.plan_change(plan=plan, actor=clinician, action="remove", section="dry_needling", key=key,
                                      reason="Bruising over the calf after the first session.", at=amended_at)
-                services.plan_sign(plan=plan, actor=clinician, at=amended_at,
+                services.plan_sign(plan=plan, actor=clinician, at=amended_at, attested=True,
                                    amendment_reason="Calf bruised after session 1; dry needling there paused.")
     stdout.write(f"Demo evaluations and plans: {created} new, {len(DEMO_PATIENTS) - created} already there.")

@@ -6,7 +6,7 @@ import re
 
 from django import forms
 
-from fracturecare.planning.models import EditAction, Laterality, Section
+from fracturecare.planning.models import ATTESTATION, EditAction, Laterality, Section
 
 _KEY_PATTERNS = {
     Section.ACUPUNCTURE: (re.compile(r"^(ASHI|(LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)\d{1,2})$"),
@@ -52,4 +52,8 @@ class PlanSignForm(forms.Form):
     amendment_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
         label="Reason for the amendment", help_text="Required when changing a signed plan.",
+    )
+    attested = forms.BooleanField(
+        label=ATTESTATION, required=True,
+        error_messages={"required": f"Tick “{ATTESTATION}” to sign."},
     )

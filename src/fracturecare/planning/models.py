@@ -27,6 +27,10 @@ class TriageLevel(models.TextChoices):
 
 URGENT_LEVELS = (TriageLevel.EMERGENCY, TriageLevel.URGENT_REFERRAL)
 
+# What the signing clinician attests on the plan page (the basis of each recommendation is shown
+# with it, so the clinician can review it independently); stored word for word with the signature.
+ATTESTATION = "I have reviewed the basis of each recommendation"
+
 
 class Section(models.TextChoices):
     CONVENTIONAL = "conventional", "Conventional care"
@@ -128,6 +132,10 @@ class PlanVersion(_InsertOnly):
     engine_version = models.CharField(max_length=40)
     knowledge_version = models.CharField(max_length=40)
     amendment_reason = models.TextField(blank=True)
+    # The attestation the signer gave, word for word; NULL when none was given (versions signed
+    # before the plan page asked for it, or signed programmatically). Nullable so that adding it
+    # is a plain ADD COLUMN and the insert-only triggers on this table stay in place.
+    attestation = models.TextField(null=True, blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField()
 

@@ -36,6 +36,7 @@ class Source:
     known: bool = True
     reference: str = ""  # full bibliographic reference
     strength: str = ""  # what kind of evidence the source is
+    number: int = 0  # its number in the plan's one list of sources (0: not in the list)
 
 
 @dataclass
@@ -52,6 +53,16 @@ class Item:
     added: bool = False
     override: bool = False
     raw: dict = field(default_factory=dict)
+
+    @property
+    def cautions(self) -> list[str]:
+        """The item's cautions (from the knowledge base), for the summary."""
+        return [str(c) for c in self.raw.get("cautions", []) or []]
+
+    @property
+    def dom_id(self) -> str:
+        """A stable element id for the item (points keep their upper-case code)."""
+        return f"item-{self.section}-{self.key}"
 
 
 def citation_links(citation: dict) -> list[tuple[str, str]]:
@@ -175,10 +186,39 @@ class PresentedPlan:
     warnings: list[dict]
     differentials: list[dict]
     citations: list[Source]
+    site: dict = field(default_factory=dict)
+    phase: dict = field(default_factory=dict)
+    risk_sources: list[Source] = field(default_factory=list)
+    return_sources: list[Source] = field(default_factory=list)
 
     @property
     def excluded_count(self) -> int:
         return len(self.excluded) + len(self.removed)
+
+    @property
+    def current_phase_items(self) -> list[Item]:
+        """Conventional care of the current phase: what to do now."""
+        return [item for _name, current, _open, items in self.phases if current for item in items]
+
+    @property
+    def other_phases(self) -> list[tuple[str, bool, bool, list[Item]]]:
+        return [phase for phase in self.phases if not phase[1]]
+
+    @property
+    def cautions(self) -> list[tuple[str, list[str]]]:
+        """The cautions that matter today: each caution once, with the needling items it applies to.
+
+        The plan's warnings come first (they concern the whole plan); then the cautions of the
+        points and targets to be needled, since those are what the clinician acts on now.
+        """
+        merged: dict[str, list[str]] = {}
+        for w in self.warnings:
+            if w.get("text"):
+                merged.setdefault(str(w["text"]), [])
+        for item in self.points + self.targets:
+            for caution in item.cautions:
+                merged.setdefault(caution, []).append(f"{item.key} {item.side}".strip())
+        return list(merged.items())
 
 
 def _phases(items: list[Item], phase: dict) -> list[tuple[str, bool, bool, list[Item]]]:
@@ -215,7 +255,7 @@ def present(plan: dict) -> PresentedPlan:
     removed += [("acupuncture", i) for i in acu.get("removed_by_clinician", [])]
     removed += [("dry_needling", i) for i in dn.get("removed_by_clinician", [])]
     conventional = [_item("conventional", i, plan) for i in plan.get("conventional", [])]
-    return PresentedPlan(
+    presented = PresentedPlan(
         phases=_phases(conventional, plan.get("phase", {})),
         triage_level=level,
         triage_heading=_triage_heading(plan.get("triage", {})),
@@ -233,4 +273,31 @@ def present(plan: dict) -> PresentedPlan:
         warnings=plan.get("warnings", []),
         differentials=plan.get("differentials", []),
         citations=[_source(c) for c in plan.get("citations", [])],
+        site=plan.get("injury", {}),
+        phase=plan.get("phase", {}),
+        risk_sources=resolve_sources((plan.get("risk", {}).get("site_risk_basis") or {}).get("citations", []), plan),
+        return_sources=resolve_sources(
+            (plan.get("risk", {}).get("expected_return_weeks") or {}).get("citations", []), plan),
     )
+    _number_sources(presented)
+    return presented
+
+
+def _number_sources(p: PresentedPlan) -> None:
+    """Number the plan's sources once, in the plan's order, and point every reference at its number.
+
+    The page lists each source once at the end; items refer to it as [n]. A reference to a
+    source missing from the plan's list is added to the end of the list, flagged, rather than dropped.
+    """
+    numbers: dict[str, int] = {}
+    for n, source in enumerate(p.citations, start=1):
+        source.number = n
+        numbers[source.id] = n
+    referenced = [s for item in (p.triage_reasons + p.conventional + p.points + p.targets) for s in item.sources]
+    referenced += [s for x in p.excluded for s in x.sources] + p.risk_sources + p.return_sources
+    for source in referenced:
+        if source.id not in numbers:
+            p.citations.append(Source(id=source.id, title=source.title, links=[], known=False,
+                                      number=len(p.citations) + 1))
+            numbers[source.id] = len(p.citations)
+        source.number = numbers[source.id]

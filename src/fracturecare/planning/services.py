@@ -11,7 +11,7 @@ from django.utils import timezone
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.planning import edits as plan_edits
-from fracturecare.planning.models import EditAction, Plan, PlanEdit, PlanVersion
+from fracturecare.planning.models import ATTESTATION, EditAction, Plan, PlanEdit, PlanVersion
 
 
 def plan_generate(case: dict) -> dict:
@@ -178,13 +178,16 @@ class SignError(ValueError):
 
 @transaction.atomic
 def plan_sign(
-    *, plan: Plan, actor, amendment_reason: str = "", request=None, at: datetime | None = None
+    *, plan: Plan, actor, amendment_reason: str = "", request=None, at: datetime | None = None,
+    attested: bool = False,
 ) -> PlanVersion:
     """Sign the working plan into a new immutable version.
 
     Version 1 is the first signature; any later version is an amendment and needs a reason
     and at least one change. `at` records a signature given earlier (see evaluation_submit);
-    it may not come before the plan or the version it amends.
+    it may not come before the plan or the version it amends. `attested`: the signer ticked
+    "I have reviewed the basis of each recommendation" (the plan page requires it); the words
+    are stored with the version, and a version signed without them says so in its history.
     """
     work = _locked(plan)
     amendment_reason = amendment_reason.strip()
@@ -199,7 +202,8 @@ def plan_sign(
     signer = actor.get_full_name() or actor.get_username()
     history = [
         {"version": v.number, "signed_at": v.signed_at.isoformat(), "signed_by": v.snapshot["signed_by"],
-         "amendment_reason": v.amendment_reason, "changes": v.snapshot["changes"]}
+         "amendment_reason": v.amendment_reason, "changes": v.snapshot["changes"],
+         "attestation": v.attestation}
         for v in work.versions
     ]
     snapshot = {
@@ -213,13 +217,14 @@ def plan_sign(
         "signed_by": {"id": actor.pk, "name": signer},
         "signed_at": now.isoformat(),
         "amendment_reason": amendment_reason,
+        "attestation": ATTESTATION if attested else None,
         "changes": [_change_from_edit(e).as_dict() for e in work.pending],
         "history": history,
     }
     version = PlanVersion(
         plan=plan, number=work.next_version, snapshot=snapshot, engine_version=plan.engine_version,
         knowledge_version=plan.knowledge_version, amendment_reason=amendment_reason,
-        signed_by=actor, signed_at=now,
+        attestation=ATTESTATION if attested else None, signed_by=actor, signed_at=now,
     )
     version.full_clean()
     try:
@@ -230,7 +235,8 @@ def plan_sign(
     audit_record(
         actor=actor, action=AuditAction.PLAN_SIGNED if version.number == 1 else AuditAction.PLAN_AMENDED,
         patient=plan.patient, obj=plan,
-        data={"version": version.number, "changes": len(work.pending), "triage": plan.triage_level},
+        data={"version": version.number, "changes": len(work.pending), "triage": plan.triage_level,
+              "attested": attested},
         request=request,
     )
     return version

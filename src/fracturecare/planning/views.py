@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -29,10 +29,17 @@ def _get_plan(plan_id: int) -> Plan:
         raise Http404("No such plan") from None
 
 
-def _render_plan(request, plan: Plan, *, change_form=None, sign_form=None, status=200):
+def _is_htmx(request: HttpRequest) -> bool:
+    # htmx marks its requests; the page then swaps in the plan's working area instead of reloading.
+    return request.headers.get("HX-Request") == "true"
+
+
+def _render_plan(request: HttpRequest, plan: Plan, *, change_form: PlanChangeForm | None = None,
+                 sign_form: PlanSignForm | None = None, status: int = 200, flash: str = "") -> HttpResponse:
     work = selectors.plan_read(plan=plan, user=request.user, request=request)
     case = plan.evaluation.case
     return render(request, "planning/plan_detail.html", {
+        "flash": flash,
         "plan": plan,
         "patient": plan.patient,
         "work": work,
@@ -49,13 +56,15 @@ def _render_plan(request, plan: Plan, *, change_form=None, sign_form=None, statu
 
 @role_required(*CLINICAL)
 @require_http_methods(["GET"])
-def plan_detail(request, plan_id: int):
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan review: summary first, each item's basis folded below it, Sign in the action bar."""
     return _render_plan(request, _get_plan(plan_id))
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
-def plan_change(request, plan_id: int):
+def plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Remove or add an item with a reason; with htmx the page's working area is swapped in place."""
     plan = _get_plan(plan_id)
     form = PlanChangeForm(request.POST)
     if form.is_valid():
@@ -70,14 +79,19 @@ def plan_change(request, plan_id: int):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             verb = "removed from" if data["action"] == "remove" else "added to"
-            messages.success(request, f"{data['key']} {verb} the plan (not signed yet).")
+            done = f"{data['key']} {verb} the plan (not signed yet)."
+            if _is_htmx(request):
+                return _render_plan(request, plan, flash=done)
+            messages.success(request, done)
             return redirect("planning:detail", plan_id=plan.pk)
+    # The form comes back with its errors (200, so htmx swaps it in too).
     return _render_plan(request, plan, change_form=form)
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
-def plan_change_withdraw(request, plan_id: int, edit_id: int):
+def plan_change_withdraw(request: HttpRequest, plan_id: int, edit_id: int) -> HttpResponse:
+    """Withdraw a change that is not signed yet."""
     plan = _get_plan(plan_id)
     edit = PlanEdit.objects.filter(pk=edit_id, plan=plan).select_related("plan__patient").first()
     if edit is None:
@@ -85,22 +99,26 @@ def plan_change_withdraw(request, plan_id: int, edit_id: int):
     try:
         services.plan_change_withdraw(edit=edit, actor=request.user, request=request)
     except EditError as exc:
-        messages.error(request, exc.message)
+        outcome, level = exc.message, messages.ERROR
     else:
-        messages.success(request, f"Change to {edit.key} withdrawn.")
+        outcome, level = f"Change to {edit.key} withdrawn.", messages.SUCCESS
+    if _is_htmx(request):
+        return _render_plan(request, plan, flash=outcome)
+    messages.add_message(request, level, outcome)
     return redirect("planning:detail", plan_id=plan.pk)
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["POST"])
-def plan_sign(request, plan_id: int):
+def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Sign the working plan; the attestation checkbox is required and stored with the signature."""
     plan = _get_plan(plan_id)
     form = PlanSignForm(request.POST)
     if form.is_valid():
         try:
             version = services.plan_sign(
                 plan=plan, actor=request.user, amendment_reason=form.cleaned_data["amendment_reason"],
-                request=request,
+                request=request, attested=form.cleaned_data["attested"],
             )
         except services.SignError as exc:
             form.add_error("amendment_reason", exc.message)
@@ -112,7 +130,8 @@ def plan_sign(request, plan_id: int):
 
 @role_required(*CLINICAL)
 @require_http_methods(["GET"])
-def plan_version(request, plan_id: int, number: int):
+def plan_version(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """One signed version as it was signed, with its attestation and history."""
     plan = _get_plan(plan_id)
     try:
         version = selectors.plan_version_read(plan=plan, number=number, user=request.user, request=request)
@@ -152,7 +171,8 @@ def _findings(case: dict) -> list[tuple[str, list[tuple[str, str]]]]:
 
 @role_required(*CLINICAL)
 @require_http_methods(["GET"])
-def plan_referral(request, plan_id: int):
+def plan_referral(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A printable referral letter for a plan whose triage calls for one."""
     plan = _get_plan(plan_id)
     work = selectors.plan_read(plan=plan, user=request.user, request=request)
     case = plan.evaluation.case
