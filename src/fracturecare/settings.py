@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "fracturecare.accounts",
     "fracturecare.audit",
+    "fracturecare.clinic",
     "fracturecare.patients",
     "fracturecare.evaluations",
     "fracturecare.planning",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "fracturecare.dashboard",
     "fracturecare.portal",
     "fracturecare.interop",
+    "fracturecare.clinicadmin",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fracturecare.accounts.middleware.IdleLogoutMiddleware",
+    "fracturecare.clinic.middleware.ClinicMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -156,12 +159,14 @@ EMAIL_USE_TLS = env_bool("FRACTURECARE_EMAIL_TLS", False)
 EMAIL_TIMEOUT = env_int("FRACTURECARE_EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("FRACTURECARE_FROM_EMAIL", "clinic@fracturecare.invalid")
 
-# What the public pages show about the clinic itself.
+# The clinic's details as first-run defaults only: the set-up page and the demo save them in the
+# clinic profile (clinic.models.ClinicProfile), which the pages read from then on. base_url stays here.
 CLINIC = {
     "name": env_str("FRACTURECARE_CLINIC_NAME", "Fracturecare Demo Clinic"),
     "phone": env_str("FRACTURECARE_CLINIC_PHONE", "+1-555-010-0199"),
     "sms": env_str("FRACTURECARE_CLINIC_SMS", "+1-555-010-0199"),
     "email": env_str("FRACTURECARE_CLINIC_EMAIL", "frontdesk@fracturecare.invalid"),
+    "address": env_str("FRACTURECARE_CLINIC_ADDRESS", ""),
     "base_url": env_str("FRACTURECARE_BASE_URL", "http://127.0.0.1:8000"),
 }
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("clinic/", include("fracturecare.accounts.token_urls")),
     path("clinic/", include("fracturecare.audit.urls")),
     path("clinic/", include("fracturecare.interop.urls")),
+    path("clinic/", include("fracturecare.clinicadmin.urls")),
+    path("", include("fracturecare.clinic.urls")),
     path("", include("fracturecare.portal.urls")),
     path("", include("fracturecare.scheduling.urls")),
     path("", include("fracturecare.public.urls")),

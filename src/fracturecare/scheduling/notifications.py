@@ -11,9 +11,11 @@ import datetime
 import icalendar
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from fracturecare.clinic.messages import render_message
+from fracturecare.clinic.models import Channel
+from fracturecare.clinic.selectors import absolute_url, clinic_details, clinic_scope
 from fracturecare.scheduling.clock import clinic_zone, to_local
 from fracturecare.scheduling.links import manage_url
 from fracturecare.scheduling.models import Appointment, MessageKind, OutboxMessage
@@ -26,16 +28,8 @@ def when_text(moment: datetime.datetime) -> str:
     return f"{local:%A} {local.day} {local:%B %Y} at {hour} ({local.tzname()})"
 
 
-_SUBJECTS = {
-    MessageKind.CONFIRMATION: "Your appointment on {when} is booked",
-    MessageKind.REMINDER: "Reminder: your appointment on {when}",
-    MessageKind.CHANGE: "Your appointment has moved to {when}",
-    MessageKind.CANCELLATION: "Your appointment on {when} is cancelled",
-}
-
-
 def calendar_uid(appointment: Appointment) -> str:
-    host = settings.CLINIC["base_url"].split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "fracturecare"
+    host = absolute_url("").split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "fracturecare"
     return f"appointment-{appointment.pk}@{host}"
 
 
@@ -61,28 +55,38 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
     return cal.to_ical()
 
 
-def build_email(message: OutboxMessage) -> EmailMessage:
-    """Render the outbox message from the appointment as it is now."""
-    appointment = message.appointment
-    subject = _SUBJECTS[message.kind].format(when=when_text(appointment.start))
-    context = {
-        "kind": message.kind,
-        "appointment": appointment,
-        "patient_first_name": appointment.patient.first_name,
+def message_context(appointment: Appointment) -> dict[str, object]:
+    """The placeholders a confirmation or reminder may use (clinic.messages.PLACEHOLDERS), for one visit."""
+    clinic = clinic_details()
+    location = appointment.location
+    return {
+        "first_name": appointment.patient.first_name,
         "when": when_text(appointment.start),
         "practitioner": appointment.practitioner.display_name,
-        "location": appointment.location,
+        "location": location.name,
+        "address": location.address,
+        "directions": location.directions,
         "manage_url": manage_url(appointment),
-        "book_url": settings.CLINIC["base_url"].rstrip("/") + reverse("scheduling:book"),
-        "clinic": settings.CLINIC,
+        "book_url": absolute_url(reverse("scheduling:book")),
+        "clinic_name": clinic["name"],
+        "clinic_phone": clinic["phone"],
+        "clinic_sms": clinic["sms"],
+        "clinic_email": clinic["email"],
     }
-    body = render_to_string("scheduling/email/appointment.txt", context)
+
+
+def build_email(message: OutboxMessage) -> EmailMessage:
+    """Render the outbox message from the appointment as it is now, in the clinic's wording."""
+    appointment = message.appointment
+    with clinic_scope():
+        rendered = render_message(message.kind, Channel.EMAIL, message_context(appointment))
+        reply_to = clinic_details()["email"]
     email = EmailMessage(
-        subject=subject,
-        body=body,
+        subject=rendered.subject,
+        body=rendered.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email],
-        reply_to=[settings.CLINIC["email"]] if settings.CLINIC.get("email") else None,
+        reply_to=[reply_to] if reply_to else None,
     )
     cancelled = message.kind == MessageKind.CANCELLATION
     email.attach("appointment.ics", appointment_ics(appointment, cancelled=cancelled), "text/calendar")
