@@ -6,9 +6,9 @@ import datetime
 import zoneinfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-import time_machine
 
 from fracturecare.clinic.selectors import clinic_details, clinic_profile, clinic_scope, clinic_zone
 from fracturecare.scheduling.slots import free_slots
