@@ -178,6 +178,7 @@ class AppointmentTypeForm(forms.ModelForm):
                   "max_advance_days"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         labels = {
+            "minutes": "Length (minutes)",
             "new_patients": "For new patients (a first visit); off: follow-up",
             "price": "Price (USD)",
             "buffer_before_minutes": "Buffer before (minutes)",

@@ -6,7 +6,6 @@ import logging
 import smtplib
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import STAFF, role_required
 from fracturecare.audit.services import audit_record
+from fracturecare.clinic.selectors import clinic_details
 from fracturecare.handouts.content import handout_content
 from fracturecare.handouts.pdf import handout_pdf
 from fracturecare.knowledge import load_knowledge
@@ -90,7 +90,7 @@ def handout(request, patient, plan_id: int):
         raise Http404("No such plan")
     snapshot = version.snapshot
     content = handout_content(snapshot, load_knowledge(), patient_first_name=patient.first_name)
-    pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=settings.CLINIC)
+    pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=clinic_details())
     audit_record(actor=request.user, action="portal.handout_downloaded", patient=patient, obj=version.plan,
                  data={"version": version.number}, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
