@@ -168,6 +168,8 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "clinicadmin:message_edit": ADMIN_ONLY,
     "clinicadmin:messages": ADMIN_ONLY,
     "clinicadmin:practitioner_edit": ADMIN_ONLY,
+    "clinicadmin:report_csv": ADMIN_ONLY,
+    "clinicadmin:reports": ADMIN_ONLY,
     "clinicadmin:practitioner_new": ADMIN_ONLY,
     "clinicadmin:practitioners": ADMIN_ONLY,
     "clinicadmin:shift_delete": ADMIN_ONLY,
@@ -443,6 +445,9 @@ class World:
     def make_staff_member(self):
         return UserFactory(role=Role.FRONT_DESK)
 
+    def make_report_kind(self):
+        return "visits"
+
     def make_message_kind(self):
         return "confirmation"
 
@@ -497,6 +502,7 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     **{(f"clinicadmin:{n}", "pk"): "staff_member" for n in ("staff_edit", "staff_resend")},
     ("clinicadmin:message_edit", "kind"): "message_kind",
     ("clinicadmin:message_edit", "channel"): "message_channel",
+    ("clinicadmin:report_csv", "kind"): "report_kind",
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fracturecare.clinicadmin import views
+from fracturecare.clinicadmin import report_views, views
 
 app_name = "clinicadmin"
 urlpatterns = [
@@ -28,4 +28,6 @@ urlpatterns = [
     path("settings/staff/<int:pk>/send-link/", views.staff_resend, name="staff_resend"),
     path("settings/messages/", views.message_templates, name="messages"),
     path("settings/messages/<slug:kind>/<slug:channel>/", views.message_template_edit, name="message_edit"),
+    path("reports/", report_views.report_index, name="reports"),
+    path("reports/<slug:kind>.csv", report_views.report_csv, name="report_csv"),
 ]

@@ -47,7 +47,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("Website articles", "public:article_admin_list", ("public:article_admin_*",)),
     Section("API tokens", "api_tokens:list", ("api_tokens:*",)),
     Section("Audit log", "audit:log", ("audit:*",)),
-    Section("Settings", "clinicadmin:index", ("clinicadmin:*",)),
+    Section("Reports", "clinicadmin:reports", ("clinicadmin:report*",)),
+    Section("Settings", "clinicadmin:index", ("clinicadmin:[!r]*",)),
 )
 
 

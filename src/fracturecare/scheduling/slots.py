@@ -78,6 +78,10 @@ def _windows_for_day(day, rules, exceptions, closed: bool) -> list[_Window]:
     return windows
 
 
+#: Public name for reports: the opening windows of one practitioner on one day.
+windows_for_day = _windows_for_day
+
+
 def _grid(day: datetime.date, window: _Window, step: datetime.timedelta):
     """Wall-clock start times in a window, each turned into UTC (skipped times dropped)."""
     wall = datetime.datetime.combine(day, window.start)
