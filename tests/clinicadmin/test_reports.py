@@ -15,7 +15,7 @@ from fracturecare.accounts.models import Role
 from fracturecare.audit.models import AuditEvent
 from fracturecare.clinicadmin import reports
 from fracturecare.planning.services import plan_sign
-from fracturecare.scheduling.models import Appointment, BookingSource
+from fracturecare.scheduling.models import Appointment, AvailabilityRule, BookingSource
 from tests.factories import PatientFactory, UserFactory
 from tests.outcomes.factories import OutcomeAssessmentFactory
 from tests.planning.factories import make_plan
@@ -52,9 +52,7 @@ def _visit(practitioner, kind, location, day: datetime.date, hour: int, status: 
 
 @pytest.fixture
 def schedule():
-    """Dana works Monday 9-13 (4 h). Week 1: 3 visits (1 no-show, 1 cancelled); week 2: 1 visit by a returning patient."""
-    from fracturecare.scheduling.models import AvailabilityRule
-
+    """Dana works Mondays 9-13. Week 1: three visits (one no-show, one cancelled); week 2: a returning patient."""
     kind, location = AppointmentTypeFactory(), LocationFactory()
     dana = PractitionerFactory(appointment_types=[kind])
     AvailabilityRule.objects.create(practitioner=dana, location=location, weekday=0,
