@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fracturecare.accounts.models import Role, User
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.clinic.models import PROFILE_PK, ClinicProfile, MessageTemplate, SetupToken
 from fracturecare.clinic.selectors import profile_defaults, replace_scoped
@@ -39,7 +40,7 @@ def setup_token_create(*, now: datetime.datetime | None = None) -> str:
     with transaction.atomic():
         SetupToken.objects.filter(used_at__isnull=True).delete()
         SetupToken.objects.create(token_hash=_hash(raw), expires_at=now + SETUP_TOKEN_LIFETIME)
-        audit_record(action="clinic.setup_link_created", actor_label="fracturecare serve",
+        audit_record(action=AuditAction.CLINIC_SETUP_LINK_CREATED, actor_label="fracturecare serve",
                      data={"expires_at": (now + SETUP_TOKEN_LIFETIME).isoformat()})
     return raw
 
@@ -90,7 +91,7 @@ def setup_complete(
     user.save()
     token.used_at = now
     token.save(update_fields=["used_at"])
-    audit_record(action="clinic.setup_completed", actor=user, obj=row, request=request,
+    audit_record(action=AuditAction.CLINIC_SETUP_COMPLETED, actor=user, obj=row, request=request,
                  data={"admin": user.pk, "fields": sorted(profile)})
     replace_scoped(row)
     return user
@@ -100,13 +101,15 @@ def profile_ensure(**overrides: Any) -> ClinicProfile:
     """The saved profile, created from the first-run defaults (plus `overrides`) if there is none."""
     row, created = ClinicProfile.objects.get_or_create(pk=PROFILE_PK, defaults={**profile_defaults(), **overrides})
     if created:
-        audit_record(action="clinic.profile_created", actor_label="demo data", obj=row,
+        audit_record(action=AuditAction.CLINIC_PROFILE_CREATED, actor_label="demo data", obj=row,
                      data={"fields": sorted(profile_defaults())})
     return row
 
 
 @transaction.atomic
-def profile_save(*, form, actor, request=None, action: str = "clinic.profile_updated") -> ClinicProfile:
+def profile_save(
+    *, form, actor, request=None, action: AuditAction = AuditAction.CLINIC_PROFILE_UPDATED
+) -> ClinicProfile:
     """Save a validated ClinicProfile form (details or booking policy) and audit which fields changed."""
     row: ClinicProfile = form.save(commit=False)
     row.pk = PROFILE_PK
@@ -123,7 +126,7 @@ def message_template_save(*, kind: str, channel: str, subject: str, body: str, a
     row, created = MessageTemplate.objects.update_or_create(
         kind=kind, channel=channel, defaults={"subject": subject, "body": body}
     )
-    audit_record(actor=actor, action="clinic.message_template_saved", obj=row, request=request,
+    audit_record(actor=actor, action=AuditAction.CLINIC_MESSAGE_TEMPLATE_SAVED, obj=row, request=request,
                  data={"kind": kind, "channel": channel, "created": created})
     return row
 
@@ -132,6 +135,6 @@ def message_template_save(*, kind: str, channel: str, subject: str, body: str, a
 def message_template_reset(*, kind: str, channel: str, actor, request=None) -> bool:
     """Go back to the default wording; True if there was a custom one."""
     deleted, _ = MessageTemplate.objects.filter(kind=kind, channel=channel).delete()
-    audit_record(actor=actor, action="clinic.message_template_reset", request=request,
+    audit_record(actor=actor, action=AuditAction.CLINIC_MESSAGE_TEMPLATE_RESET, request=request,
                  data={"kind": kind, "channel": channel, "had_custom": bool(deleted)})
     return bool(deleted)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.clinicadmin import reports
 from fracturecare.clinicadmin.charts import Series, bar_chart
@@ -125,7 +126,7 @@ TITLES = {
 def report_index(request: HttpRequest) -> HttpResponse:
     """All four reports for a date range (default: the last twelve weeks), each with its CSV link."""
     form, start, end = _range(request)
-    audit_record(actor=request.user, action="clinic.report_viewed", request=request,
+    audit_record(actor=request.user, action=AuditAction.CLINIC_REPORT_VIEWED, request=request,
                  data={"start": str(start or ""), "end": str(end or ""), "invalid": start is None})
     if start is None or end is None:
         return render(request, "clinicadmin/reports.html", {"form": form, "sections": []}, status=400)
@@ -149,7 +150,7 @@ def report_csv(request: HttpRequest, kind: str) -> HttpResponse:
         errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in form.errors.items())
         return HttpResponse(f"Bad date range: {errors}\n", status=400, content_type="text/plain; charset=utf-8")
     header, rows = _tables(start, end)[kind]
-    audit_record(actor=request.user, action="clinic.report_downloaded", request=request,
+    audit_record(actor=request.user, action=AuditAction.CLINIC_REPORT_DOWNLOADED, request=request,
                  data={"report": kind, "start": start.isoformat(), "end": end.isoformat()})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}-{start.isoformat()}-{end.isoformat()}.csv"'

@@ -16,32 +16,59 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from fracturecare.accounts.models import Role, User
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.clinic.selectors import absolute_url, clinic_details
-from fracturecare.scheduling.models import Practitioner
+from fracturecare.scheduling.models import (
+    AppointmentType,
+    AvailabilityException,
+    AvailabilityRule,
+    ClinicClosure,
+    Location,
+    Practitioner,
+)
+
+#: The audit action for each kind of settings row and what happened to it.
+_ACTIONS: dict[tuple[type[models.Model], str], AuditAction] = {
+    (Location, "created"): AuditAction.CLINIC_LOCATION_CREATED,
+    (Location, "updated"): AuditAction.CLINIC_LOCATION_UPDATED,
+    (Practitioner, "created"): AuditAction.CLINIC_PRACTITIONER_CREATED,
+    (Practitioner, "updated"): AuditAction.CLINIC_PRACTITIONER_UPDATED,
+    (AvailabilityRule, "created"): AuditAction.CLINIC_SHIFT_CREATED,
+    (AvailabilityRule, "updated"): AuditAction.CLINIC_SHIFT_UPDATED,
+    (AvailabilityRule, "deleted"): AuditAction.CLINIC_SHIFT_DELETED,
+    (AvailabilityException, "created"): AuditAction.CLINIC_TIME_OFF_CREATED,
+    (AvailabilityException, "updated"): AuditAction.CLINIC_TIME_OFF_UPDATED,
+    (AvailabilityException, "deleted"): AuditAction.CLINIC_TIME_OFF_DELETED,
+    (ClinicClosure, "created"): AuditAction.CLINIC_HOLIDAY_CREATED,
+    (ClinicClosure, "updated"): AuditAction.CLINIC_HOLIDAY_UPDATED,
+    (ClinicClosure, "deleted"): AuditAction.CLINIC_HOLIDAY_DELETED,
+    (AppointmentType, "created"): AuditAction.CLINIC_VISIT_TYPE_CREATED,
+    (AppointmentType, "updated"): AuditAction.CLINIC_VISIT_TYPE_UPDATED,
+}
 
 
-def _area(obj: models.Model) -> str:
-    return type(obj).__name__.lower()
+def _action(obj: models.Model, verb: str) -> AuditAction:
+    """The action for saving or deleting `obj`; a model without one is refused (KeyError), never logged vaguely."""
+    return _ACTIONS[(type(obj), verb)]
 
 
 @transaction.atomic
 def settings_save(*, form: ModelForm, actor: User, request=None) -> models.Model:
     """Save a validated settings form (with its many-to-many fields) and audit what changed."""
-    created = form.instance.pk is None
+    verb = "updated" if form.instance.pk else "created"
     obj = form.save()
-    audit_record(
-        actor=actor, action=f"clinic.{_area(obj)}_{'created' if created else 'updated'}", obj=obj, request=request,
-        data={"fields": sorted(form.changed_data)},
-    )
+    action = _action(obj, verb)
+    audit_record(actor=actor, action=action, obj=obj, request=request, data={"fields": sorted(form.changed_data)})
     return obj
 
 
 @transaction.atomic
 def settings_delete(*, obj: models.Model, actor: User, request=None) -> None:
     """Delete a shift, a day off or a clinic holiday, and audit it (the row's id stays in the log)."""
-    audit_record(actor=actor, action=f"clinic.{_area(obj)}_deleted", obj=obj, request=request,
-                 data={"what": str(obj)[:200]})
+    verb = "deleted"
+    action = _action(obj, verb)
+    audit_record(actor=actor, action=action, obj=obj, request=request, data={"what": str(obj)[:200]})
     obj.delete()
 
 
@@ -75,7 +102,7 @@ def staff_invite(*, data: dict, actor: User, request=None) -> StaffInvitation:
         user.set_unusable_password()
         user.full_clean()
         user.save()
-        audit_record(actor=actor, action="clinic.staff_invited", obj=user, request=request,
+        audit_record(actor=actor, action=AuditAction.CLINIC_STAFF_INVITED, obj=user, request=request,
                      data={"user": user.pk, "role": user.role})
     return staff_send_link(user=user, actor=actor, request=request, audit=False)
 
@@ -92,7 +119,8 @@ def staff_send_link(*, user: User, actor: User, request=None, audit: bool = True
         f"If you did not expect this email, please call {clinic['phone']}.\n\n{clinic['name']}\n"
     )
     if audit:
-        audit_record(actor=actor, action="clinic.staff_link_sent", obj=user, request=request, data={"user": user.pk})
+        audit_record(actor=actor, action=AuditAction.CLINIC_STAFF_LINK_SENT, obj=user, request=request,
+                     data={"user": user.pk})
     try:
         send_mail(subject=f"Your staff login at {clinic['name']}", message=body,
                   from_email=None, recipient_list=[user.email])
@@ -108,7 +136,7 @@ def staff_update(*, form: ModelForm, actor: User, request=None) -> User:
     user: User = form.save()
     if not user.is_active or user.role != Role.CLINICIAN:
         Practitioner.objects.filter(user=user, active=True).update(active=False)
-    audit_record(actor=actor, action="clinic.staff_updated", obj=user, request=request,
+    audit_record(actor=actor, action=AuditAction.CLINIC_STAFF_UPDATED, obj=user, request=request,
                  data={"user": user.pk, "fields": sorted(form.changed_data), "role": user.role,
                        "active": user.is_active})
     return user

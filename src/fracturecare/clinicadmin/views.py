@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fracturecare.accounts.models import Role, User
 from fracturecare.accounts.permissions import role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.clinic.forms import BookingPolicyForm, ClinicDetailsForm, MessageTemplateForm
 from fracturecare.clinic.messages import DEFAULTS, PLACEHOLDERS, template_for
 from fracturecare.clinic.models import Channel, ClinicProfile, MessageTemplate, TemplateKind
@@ -93,7 +94,7 @@ def booking_policy(request: HttpRequest) -> HttpResponse:
     instance: ClinicProfile = clinic_profile()
     form = BookingPolicyForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        profile_save(form=form, actor=request.user, request=request, action="clinic.booking_policy_updated")
+        profile_save(form=form, actor=request.user, request=request, action=AuditAction.CLINIC_BOOKING_POLICY_UPDATED)
         messages.success(request, "Booking policy saved. Online booking follows it now.")
         return redirect("clinicadmin:index")
     return _form_page(request, form, title="Booking policy", back=reverse("clinicadmin:index"),

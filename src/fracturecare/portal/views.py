@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.clinic.selectors import clinic_details
 from fracturecare.handouts.content import handout_content
@@ -58,14 +59,14 @@ def _no_store(response):
 def home(request, patient):
     """Upcoming appointments, signed plans' handouts and the outcome chart, for this patient only."""
     if patient is None:
-        audit_record(actor=request.user, action="portal.viewed", data={"linked": False}, request=request)
+        audit_record(actor=request.user, action=AuditAction.PORTAL_VIEWED, data={"linked": False}, request=request)
         return _no_store(render(request, "portal/not_linked.html"))
     appointments = selectors.upcoming_appointments(patient)
     plans = selectors.signed_plans(patient)
     outcomes = outcome_summary(patient)
     live = [a for a in outcomes.assessments if not a.is_voided]
     audit_record(
-        actor=request.user, action="portal.viewed", patient=patient, obj=patient,
+        actor=request.user, action=AuditAction.PORTAL_VIEWED, patient=patient, obj=patient,
         data={"appointments": len(appointments), "plans": [s.plan.pk for s in plans], "outcomes": len(live)},
         request=request,
     )
@@ -85,13 +86,13 @@ def handout(request, patient, plan_id: int):
     version = selectors.own_signed_version(patient=patient, plan_id=plan_id) if patient else None
     if version is None:
         # Someone asked for a plan that is not theirs (or not signed): worth a line in the log.
-        audit_record(actor=request.user, action="portal.handout_refused", patient=patient,
+        audit_record(actor=request.user, action=AuditAction.PORTAL_HANDOUT_REFUSED, patient=patient,
                      data={"plan": plan_id}, request=request)
         raise Http404("No such plan")
     snapshot = version.snapshot
     content = handout_content(snapshot, load_knowledge(), patient_first_name=patient.first_name)
     pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=clinic_details())
-    audit_record(actor=request.user, action="portal.handout_downloaded", patient=patient, obj=version.plan,
+    audit_record(actor=request.user, action=AuditAction.PORTAL_HANDOUT_DOWNLOADED, patient=patient, obj=version.plan,
                  data={"version": version.number}, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="care-plan-{version.plan_id}-v{version.number}.pdf"'
@@ -125,6 +126,6 @@ def invite(request, patient_id: int):
                 messages.success(request, f"You {what} {patient.full_name} ({invitation.user.email}).")
             return redirect("portal:invite", patient_id=patient.pk)
     if request.method == "GET":
-        audit_record(actor=request.user, action="patient.viewed", patient=patient, obj=patient,
+        audit_record(actor=request.user, action=AuditAction.PATIENT_VIEWED, patient=patient, obj=patient,
                      data={"form": "portal_invite"}, request=request)
     return render(request, "portal/invite.html", {"patient": patient, "login": login, "form": form})
