@@ -189,7 +189,7 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "patients:create": STAFF,
     "patients:detail": STAFF,
     "patients:edit": STAFF,
-    "patients:home": STAFF,
+    "dashboard:home": STAFF,
     "patients:list": STAFF,
     "handouts:plan_pdf": CLINICAL,
     "interop:patient_fhir": CLINICAL,
@@ -205,6 +205,8 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "planning:version": CLINICAL,
     "portal:handout": PORTAL_RECORD,
     "portal:home": PORTAL,
+    # The walk's patient login is linked to no record: its own record download is a 404.
+    "portal:record_fhir": PORTAL_RECORD,
     # Giving a patient a portal login is registration work, like the patient's demographics.
     "portal:invite": STAFF,
     "public:article_admin_create": SITE_EDITORS,
@@ -226,6 +228,10 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "scheduling:outbox": DESK,
     "scheduling:outbox_retry": DESK,
     "scheduling:schedule": STAFF,
+    # Sign-in policy, lockouts and two-factor resets: the clinic admin's.
+    "security:home": ADMIN_ONLY,
+    "security:reset_two_factor": ADMIN_ONLY,
+    "security:unlock": ADMIN_ONLY,
 }
 
 # Pages front desk may open must still show no clinical content: these strings are planted
@@ -486,6 +492,7 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("scheduling:appointment_cancel", "pk"): "appointment",
     ("scheduling:outbox_retry", "pk"): "outbox_message",
     ("api_tokens:revoke", "pk"): "api_token",
+    ("security:reset_two_factor", "pk"): "clinician",
     ("public:inbox_message", "pk"): "contact_message",
     ("public:inbox_mark", "pk"): "contact_message",
     **{

@@ -1,10 +1,14 @@
 from django.urls import include, path
 
+from fracturecare import site_views
 from fracturecare.api import api
 
 urlpatterns = [
+    path("healthz", site_views.healthz, name="healthz"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("accounts/", include("fracturecare.accounts.urls")),
+    path("clinic/", include("fracturecare.dashboard.urls")),
     path("clinic/", include("fracturecare.patients.urls")),
     path("clinic/", include("fracturecare.evaluations.urls")),
     path("clinic/", include("fracturecare.planning.urls")),
@@ -12,6 +16,7 @@ urlpatterns = [
     path("clinic/", include("fracturecare.outcomes.urls")),
     path("clinic/", include("fracturecare.handouts.urls")),
     path("clinic/", include("fracturecare.accounts.token_urls")),
+    path("clinic/", include("fracturecare.accounts.security_urls")),
     path("clinic/", include("fracturecare.audit.urls")),
     path("clinic/", include("fracturecare.interop.urls")),
     path("clinic/", include("fracturecare.clinicadmin.urls")),

@@ -15,6 +15,22 @@ class AuditAction(StrEnum):
 
     ACCOUNT_PASSWORD_SET = "account.password_set"
 
+    # Sign-in and account security (accounts app).
+    ACCOUNT_EMAIL_CHANGE_REQUESTED = "account.email_change_requested"
+    ACCOUNT_LOCKED_OUT = "account.locked_out"
+    ACCOUNT_PASSWORD_CHANGED = "account.password_changed"
+    ACCOUNT_PASSWORD_RESET_LIMITED = "account.password_reset_limited"
+    ACCOUNT_PASSWORD_RESET_REQUESTED = "account.password_reset_requested"
+    ACCOUNT_TWO_FACTOR_BACKUP_CODES_MADE = "account.2fa_backup_codes_made"
+    ACCOUNT_TWO_FACTOR_ENABLED = "account.2fa_enabled"
+    ACCOUNT_TWO_FACTOR_FAILED = "account.2fa_failed"
+    ACCOUNT_TWO_FACTOR_RESET = "account.2fa_reset"
+    ACCOUNT_TWO_FACTOR_VERIFIED = "account.2fa_verified"
+    ACCOUNT_UNLOCKED = "account.unlocked"
+    PORTAL_EMAIL_CHANGED = "portal.email_changed"
+    PORTAL_EMAIL_CHANGE_REFUSED = "portal.email_change_refused"
+    SECURITY_POLICY_CHANGED = "security.policy_changed"
+
     API_TOKEN_CREATED = "api_token.created"
     API_TOKEN_REJECTED = "api_token.rejected"
     API_TOKEN_REVOKED = "api_token.revoked"

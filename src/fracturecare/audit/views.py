@@ -6,12 +6,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from fracturecare.accounts.models import Role
-from fracturecare.accounts.permissions import role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.forms import ACTION_AREAS, AuditFilterForm
 from fracturecare.audit.selectors import audit_events
 from fracturecare.audit.services import audit_record
+from fracturecare.guards import role_required
+from fracturecare.roles import Role
 
 PAGE_SIZE = 50
 

@@ -20,8 +20,8 @@ from fracturecare.charting.models import SignedRecordError, Visit
 from fracturecare.charting.prefill import visit_prefill
 from fracturecare.charting.validation import VisitRecordError
 from fracturecare.charting.vocab import AE_SCHEME_LABEL
-from fracturecare.handouts.selectors import latest_signed_plan_for_patient
 from fracturecare.patients.models import Patient
+from fracturecare.planning.selectors import latest_signed_plan_for_patient
 
 
 def _patient(patient_id: int) -> Patient:

@@ -12,11 +12,11 @@ from django.db.models import Prefetch
 
 from fracturecare.charting.models import Visit
 from fracturecare.charting.selectors import visit_detail, visits_for_patient
-from fracturecare.handouts.selectors import latest_signed_plan_for_patient
 from fracturecare.interop import coding
 from fracturecare.outcomes.selectors import outcomes_for_patient
 from fracturecare.patients.models import Patient
 from fracturecare.planning.models import PlanVersion
+from fracturecare.planning.selectors import latest_signed_plan_for_patient
 from fracturecare.scheduling.models import Appointment
 from fracturecare.scheduling.selectors import appointments_for_patient
 

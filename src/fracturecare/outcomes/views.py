@@ -11,12 +11,12 @@ from django.views.decorators.http import require_http_methods
 from fracturecare.accounts.permissions import CLINICAL, role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
-from fracturecare.handouts.selectors import latest_signed_plan_for_patient
 from fracturecare.outcomes import measures, services, stages
 from fracturecare.outcomes.forms import AssessmentForm, VoidForm
 from fracturecare.outcomes.models import OutcomeAssessment
 from fracturecare.outcomes.selectors import REVIEW_INTERVAL_DAYS, outcome_summary
 from fracturecare.patients.models import Patient
+from fracturecare.planning.selectors import latest_signed_plan_for_patient
 
 
 def _patient(patient_id: int) -> Patient:

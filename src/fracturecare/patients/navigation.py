@@ -23,7 +23,7 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("Home", "patients:home"),
+    Section("Home", "dashboard:home"),
     Section(
         "Patients",
         "patients:list",
@@ -47,6 +47,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("Website articles", "public:article_admin_list", ("public:article_admin_*",)),
     Section("API tokens", "api_tokens:list", ("api_tokens:*",)),
     Section("Audit log", "audit:log", ("audit:*",)),
+    Section("Security", "security:home", ("security:*",)),
     Section("Reports", "clinicadmin:reports", ("clinicadmin:report*",)),
     Section("Settings", "clinicadmin:index", ("clinicadmin:[!r]*",)),
 )

@@ -36,3 +36,16 @@ def plan_version_read(*, plan: Plan, number: int, user, request=None) -> PlanVer
 
 def latest_plan_for(*, patient) -> Plan | None:
     return Plan.objects.filter(patient=patient).order_by("-created_at", "-id").first()
+
+
+def latest_signed_plan_for_patient(patient) -> PlanVersion | None:
+    """The patient's most recently signed plan version across all their plans.
+
+    Charting, outcomes, handouts and exports all start from it, so it lives here, below them.
+    """
+    return (
+        PlanVersion.objects.filter(plan__patient=patient)
+        .select_related("plan", "signed_by")
+        .order_by("-signed_at", "-id")
+        .first()
+    )

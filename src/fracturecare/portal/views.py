@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,8 +20,10 @@ from fracturecare.audit.services import audit_record
 from fracturecare.clinic.selectors import clinic_details
 from fracturecare.handouts.content import handout_content
 from fracturecare.handouts.pdf import handout_pdf
+from fracturecare.interop.services import fhir_export
 from fracturecare.knowledge import load_knowledge
 from fracturecare.outcomes.selectors import outcome_summary
+from fracturecare.patients.models import Patient
 from fracturecare.patients.selectors import patient_or_404
 from fracturecare.portal import selectors, services
 from fracturecare.portal.forms import InviteForm
@@ -42,7 +44,7 @@ def patient_login_required(view):
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if user.role != Role.PATIENT:
-            return redirect("patients:home")
+            return redirect("dashboard:home")
         return view(request, selectors.patient_of(user), *args, **kwargs)
 
     wrapper.allowed_roles = (Role.PATIENT,)
@@ -112,6 +114,11 @@ def invite(request, patient_id: int):
                 patient=patient, actor=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
+            if services.TAKEOVER_REFUSED in exc.message_dict.get("email", []):
+                # Outside the refused transaction, so the attempt stays on record.
+                audit_record(actor=request.user, action=AuditAction.PORTAL_EMAIL_CHANGE_REFUSED, patient=patient,
+                             obj=login,
+                             data={"user": login.pk if login else None}, request=request)
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
@@ -124,8 +131,29 @@ def invite(request, patient_id: int):
             else:
                 what = "made a portal login for" if invitation.created else "sent a new set-password link to"
                 messages.success(request, f"You {what} {patient.full_name} ({invitation.user.email}).")
+            if invitation.previous_email:
+                try:
+                    services.email_moved_notice_send(user=invitation.user, old_email=invitation.previous_email)
+                except (OSError, smtplib.SMTPException) as exc:
+                    logger.warning("portal email-change notice failed for user %s: %s", invitation.user.pk, exc)
+                    messages.error(request, "The old address could not be told of the change; "
+                                            "please tell the patient another way.")
             return redirect("portal:invite", patient_id=patient.pk)
     if request.method == "GET":
         audit_record(actor=request.user, action=AuditAction.PATIENT_VIEWED, patient=patient, obj=patient,
                      data={"form": "portal_invite"}, request=request)
-    return render(request, "portal/invite.html", {"patient": patient, "login": login, "form": form})
+    return render(request, "portal/invite.html", {
+        "patient": patient, "login": login, "form": form, "is_admin": request.user.role == Role.CLINIC_ADMIN,
+    })
+
+
+@patient_login_required
+@require_GET
+def record_fhir(request: HttpRequest, patient: Patient | None) -> HttpResponse:
+    """The patient's own record as a FHIR R4 Bundle (JSON download), the same export the clinic makes."""
+    if patient is None:
+        raise Http404("This login is not linked to a patient record yet")
+    data = fhir_export(patient=patient, actor=request.user, request=request)
+    response = JsonResponse(data, json_dumps_params={"indent": 2}, content_type="application/fhir+json")
+    response["Content-Disposition"] = 'attachment; filename="my-health-record-fhir.json"'
+    return _no_store(response)

@@ -21,7 +21,7 @@ from fracturecare.clinic.selectors import cancellation_deadline, clinic_profile
 from fracturecare.scheduling.api import ONLINE_BOOKER
 from fracturecare.scheduling.clock import to_local
 from fracturecare.scheduling.forms import DayForm, IntakeForm, PatientDetailsForm, SlotChoiceForm
-from fracturecare.scheduling.links import appointment_id_from_token, manage_token
+from fracturecare.scheduling.links import appointment_id_from_token, link_outlived, manage_token
 from fracturecare.scheduling.models import Appointment, AppointmentStatus, AppointmentType, BookingSource
 from fracturecare.scheduling.safety import emergency_signs
 from fracturecare.scheduling.selectors import appointment_types_online, slots_by_practitioner
@@ -179,9 +179,12 @@ def _appointment_from_token(token: str) -> Appointment:
     pk = appointment_id_from_token(token)
     if pk is None:
         raise Http404("This link is not valid or has expired.")
-    return get_object_or_404(
+    appointment = get_object_or_404(
         Appointment.objects.select_related("appointment_type", "practitioner__user", "location", "patient"), pk=pk
     )
+    if link_outlived(appointment):
+        raise Http404("This link has expired: the visit is over.")
+    return appointment
 
 
 def book_done(request, token: str):

@@ -11,6 +11,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -233,14 +234,20 @@ def appointment_cancel_view(request, pk: int):
     return render(request, "scheduling/desk/cancel.html", {"appointment": appointment})
 
 
+#: Failed messages per page of the patient-emails page (newest change first).
+OUTBOX_PROBLEMS_PER_PAGE = 50
+
+
 @role_required(*DESK)
 def outbox(request):
-    """Patient emails that failed (with the reason), and recent traffic."""
+    """Patient emails that failed (with the reason), a page at a time, and recent traffic."""
+    page = Paginator(outbox_problems(), OUTBOX_PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "scheduling/desk/outbox.html",
         {
-            "problems": outbox_problems(),
+            "problems": page.object_list,
+            "page": page,
             "recent": outbox_recent(),
         },
     )
