@@ -9,6 +9,23 @@ def _fast_password_hashing(settings):
     # set PASSWORD_HASHERS back themselves (tests/accounts/test_passwords.py).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(autouse=True)
+def _clinic_profile_without_db(request, monkeypatch):
+    """Tests that use no database see the first-run clinic profile (what an empty database gives).
+
+    Every request reads the clinic profile once (ClinicMiddleware); a test with no database access
+    would fail on that read, although an empty database would answer with exactly these defaults.
+    """
+    if request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(request.fixturenames):
+        return
+    from fracturecare.clinic import selectors
+    from fracturecare.clinic.models import ClinicProfile
+
+    monkeypatch.setattr(selectors, "_load", lambda: ClinicProfile(**selectors.profile_defaults()))
+
 
 @pytest.fixture
 def login(client):

@@ -155,6 +155,33 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "charting:visit_edit": CLINICAL,
     "charting:visit_list": CLINICAL,
     "charting:visit_sign": CLINICAL,
+    # Clinic settings: the clinic admin only; everyone else gets the friendly 403 page.
+    "clinicadmin:booking_policy": ADMIN_ONLY,
+    "clinicadmin:details": ADMIN_ONLY,
+    "clinicadmin:holiday_delete": ADMIN_ONLY,
+    "clinicadmin:holidays": ADMIN_ONLY,
+    "clinicadmin:hours": ADMIN_ONLY,
+    "clinicadmin:index": ADMIN_ONLY,
+    "clinicadmin:location_edit": ADMIN_ONLY,
+    "clinicadmin:location_new": ADMIN_ONLY,
+    "clinicadmin:locations": ADMIN_ONLY,
+    "clinicadmin:message_edit": ADMIN_ONLY,
+    "clinicadmin:messages": ADMIN_ONLY,
+    "clinicadmin:practitioner_edit": ADMIN_ONLY,
+    "clinicadmin:report_csv": ADMIN_ONLY,
+    "clinicadmin:reports": ADMIN_ONLY,
+    "clinicadmin:practitioner_new": ADMIN_ONLY,
+    "clinicadmin:practitioners": ADMIN_ONLY,
+    "clinicadmin:shift_delete": ADMIN_ONLY,
+    "clinicadmin:staff": ADMIN_ONLY,
+    "clinicadmin:staff_edit": ADMIN_ONLY,
+    "clinicadmin:staff_invite": ADMIN_ONLY,
+    "clinicadmin:staff_resend": ADMIN_ONLY,
+    "clinicadmin:time_off": ADMIN_ONLY,
+    "clinicadmin:time_off_delete": ADMIN_ONLY,
+    "clinicadmin:visit_type_edit": ADMIN_ONLY,
+    "clinicadmin:visit_type_new": ADMIN_ONLY,
+    "clinicadmin:visit_types": ADMIN_ONLY,
     "evaluations:create": CLINICIAN_ONLY,
     "evaluations:detail": CLINICAL,
     # Demographics and registration are front-desk work; the patient page must hide clinical
@@ -419,6 +446,54 @@ class World:
             patient=self.get("patient"), appointment_type=appointment.appointment_type, practitioner=None,
             weekdays=[], earliest=None, latest=None,
         )
+    def make_location(self):
+        from tests.scheduling.factories import LocationFactory
+
+        return LocationFactory()
+
+    def make_practitioner(self):
+        from tests.scheduling.factories import PractitionerFactory
+
+        return PractitionerFactory()
+
+    def make_shift(self):
+        from tests.scheduling.factories import open_every_day
+
+        practitioner = self.get("practitioner")
+        open_every_day(practitioner, self.get("location"))
+        return practitioner.availability_rules.first()
+
+    def make_time_off(self):
+        import datetime
+
+        from fracturecare.scheduling.models import AvailabilityException
+
+        return AvailabilityException.objects.create(practitioner=self.get("practitioner"),
+                                                    date=datetime.date(2026, 12, 24), available=False)
+
+    def make_holiday(self):
+        import datetime
+
+        from fracturecare.scheduling.models import ClinicClosure
+
+        return ClinicClosure.objects.create(date=datetime.date(2026, 12, 25), name="Christmas Day")
+
+    def make_visit_type(self):
+        from tests.scheduling.factories import AppointmentTypeFactory
+
+        return AppointmentTypeFactory()
+
+    def make_staff_member(self):
+        return UserFactory(role=Role.FRONT_DESK)
+
+    def make_report_kind(self):
+        return "visits"
+
+    def make_message_kind(self):
+        return "confirmation"
+
+    def make_message_channel(self):
+        return "email"
 
     def make_contact_message(self):
         from tests.public.factories import ContactMessageFactory
@@ -473,6 +548,16 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("public:article_admin_edit", "pk"): "article",
     ("patients:match_merge", "pk"): "patient_match",
     ("patients:match_dismiss", "pk"): "patient_match",
+    ("clinicadmin:location_edit", "pk"): "location",
+    **{(f"clinicadmin:{n}", "pk"): "practitioner" for n in ("practitioner_edit", "hours", "time_off")},
+    ("clinicadmin:shift_delete", "pk"): "shift",
+    ("clinicadmin:time_off_delete", "pk"): "time_off",
+    ("clinicadmin:holiday_delete", "pk"): "holiday",
+    ("clinicadmin:visit_type_edit", "pk"): "visit_type",
+    **{(f"clinicadmin:{n}", "pk"): "staff_member" for n in ("staff_edit", "staff_resend")},
+    ("clinicadmin:message_edit", "kind"): "message_kind",
+    ("clinicadmin:message_edit", "channel"): "message_channel",
+    ("clinicadmin:report_csv", "kind"): "report_kind",
 }
 
 

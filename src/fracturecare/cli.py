@@ -97,8 +97,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Migrate, collect static files (hashed names) and serve with gunicorn (gunicorn_conf.py)."""
+    """Migrate, collect static files (hashed names) and serve with gunicorn (gunicorn_conf.py).
+
+    On an empty database it first prints a one-time link to set the clinic up.
+    """
     _django(["migrate", "--no-input", "-v", "0"])
+    _django(["setup_link"])
     _django(["collectstatic", "--no-input", "-v", "0"])
     gunicorn = Path(sys.executable).with_name("gunicorn")
     argv = [

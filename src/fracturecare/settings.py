@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "fracturecare.accounts",
     "fracturecare.audit",
+    "fracturecare.clinic",
     "fracturecare.patients",
     "fracturecare.evaluations",
     "fracturecare.planning",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "fracturecare.synthetic",
+    "fracturecare.clinicadmin",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,7 @@ MIDDLEWARE = [
     "fracturecare.accounts.middleware.TwoFactorMiddleware",
     "fracturecare.accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
+    "fracturecare.clinic.middleware.ClinicMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fracturecare.queryparams.QueryRefusedMiddleware",
@@ -298,12 +301,14 @@ if SMS_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and
         "FRACTURECARE_SMS_BACKEND=twilio needs FRACTURECARE_TWILIO_ACCOUNT_SID, _TWILIO_AUTH_TOKEN and _TWILIO_FROM"
     )
 
-# What the public pages show about the clinic itself.
+# The clinic's details as first-run defaults only: the set-up page and the demo save them in the
+# clinic profile (clinic.models.ClinicProfile), which the pages read from then on. base_url stays here.
 CLINIC = {
     "name": env_str("FRACTURECARE_CLINIC_NAME", "Fracturecare Demo Clinic"),
     "phone": env_str("FRACTURECARE_CLINIC_PHONE", "+1-555-010-0199"),
     "sms": env_str("FRACTURECARE_CLINIC_SMS", "+1-555-010-0199"),
     "email": env_str("FRACTURECARE_CLINIC_EMAIL", "frontdesk@fracturecare.invalid"),
+    "address": env_str("FRACTURECARE_CLINIC_ADDRESS", ""),
     "base_url": _BASE_URL,
 }
 

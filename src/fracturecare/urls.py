@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("fracturecare.outcomes.public_urls")),
     path("", include("fracturecare.intake.urls")),
     path("", include("fracturecare.programmes.urls")),
+    path("clinic/", include("fracturecare.clinicadmin.urls")),
+    path("", include("fracturecare.clinic.urls")),
     path("", include("fracturecare.portal.urls")),
     path("", include("fracturecare.scheduling.urls")),
     path("", include("fracturecare.public.urls")),

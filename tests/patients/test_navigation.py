@@ -28,6 +28,8 @@ EXPECTED = {
         "API tokens",
         "Audit log",
         "Security",
+        "Reports",
+        "Settings",
     ],
 }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from fracturecare.accounts.permissions import CLINICAL, role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.clinic.selectors import clinic_details
 from fracturecare.handouts.content import handout_content
 from fracturecare.handouts.pdf import handout_pdf
 from fracturecare.handouts.selectors import latest_signed_version
@@ -31,7 +31,7 @@ def plan_pdf(request, plan_id: int):
         return redirect("planning:detail", plan_id=plan.pk)
     snapshot = version.snapshot
     content = handout_content(snapshot, load_knowledge(), patient_first_name=plan.patient.first_name)
-    pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=settings.CLINIC)
+    pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=clinic_details())
     audit_record(
         actor=request.user,
         action=AuditAction.HANDOUT_DOWNLOADED,

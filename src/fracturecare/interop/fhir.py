@@ -37,6 +37,7 @@ from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
 
+from fracturecare.clinic.selectors import clinic_details
 from fracturecare.interop import coding
 from fracturecare.interop.selectors import PatientRecord
 
@@ -142,7 +143,7 @@ def outcome_code_system() -> CodeSystem:
 
 
 def organization_resource(refs: Refs) -> Organization:
-    clinic = settings.CLINIC
+    clinic = clinic_details()
     telecom = [t for t in (
         {"system": "phone", "value": clinic.get("phone")} if clinic.get("phone") else None,
         {"system": "email", "value": clinic.get("email")} if clinic.get("email") else None,

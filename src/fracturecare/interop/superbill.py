@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.conf import settings
-
+from fracturecare.clinic.selectors import clinic_details
 from fracturecare.interop import coding
 from fracturecare.interop.selectors import latest_phase_on, plan_version_on
 
@@ -76,5 +75,5 @@ def build_superbill(*, visit, minutes: int | None, reinserted: bool, seventh: st
                         "billing both (coder judgment).")
     if not lines:
         warnings.append("No acupuncture points or dry-needling targets were charted: no procedure line.")
-    return Superbill(visit=visit, clinic=settings.CLINIC, seventh=used, proposed_seventh=proposed,
+    return Superbill(visit=visit, clinic=clinic_details(), seventh=used, proposed_seventh=proposed,
                      diagnoses=dx, lines=lines, warnings=warnings, minutes=minutes, plan_version=version)

@@ -50,6 +50,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("API tokens", "api_tokens:list", ("api_tokens:*",)),
     Section("Audit log", "audit:log", ("audit:*",)),
     Section("Security", "security:home", ("security:*",)),
+    Section("Reports", "clinicadmin:reports", ("clinicadmin:report*",)),
+    Section("Settings", "clinicadmin:index", ("clinicadmin:[!r]*",)),
 )
 
 

@@ -14,6 +14,7 @@ from fracturecare.accounts.models import Role, User
 from fracturecare.accounts.recovery import link_days, set_password_link
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.clinic.selectors import clinic_details
 from fracturecare.patients.models import Patient
 
 
@@ -92,10 +93,10 @@ def invitation_send(invitation: Invitation) -> None:
 
     Raises what the mail backend raises (OSError, smtplib.SMTPException) for the caller to report.
     """
-    context = {"clinic": settings.CLINIC, "user": invitation.user, "link": invitation.link,
+    context = {"clinic": clinic_details(), "user": invitation.user, "link": invitation.link,
                "days": link_days()}
     send_mail(
-        subject=f"Your patient portal login at {settings.CLINIC['name']}",
+        subject=f"Your patient portal login at {clinic_details()['name']}",
         message=render_to_string("portal/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[invitation.user.email],

@@ -7,7 +7,6 @@ import logging
 import smtplib
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import STAFF, role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.clinic.selectors import clinic_details
 from fracturecare.handouts.content import handout_content
 from fracturecare.handouts.pdf import handout_pdf
 from fracturecare.intake.selectors import open_form_requests
@@ -107,7 +107,7 @@ def handout(request, patient, plan_id: int):
     stage = current_stage(patient)
     content = handout_content(snapshot, load_knowledge(), patient_first_name=patient.first_name,
                               current_phase=stage.phase if stage else "", stage_detail=stage.detail if stage else "")
-    pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=settings.CLINIC)
+    pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=clinic_details())
     audit_record(actor=request.user, action=AuditAction.PORTAL_HANDOUT_DOWNLOADED, patient=patient, obj=version.plan,
                  data={"version": version.number}, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")

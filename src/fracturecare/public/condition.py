@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.http import Http404
 
+from fracturecare.clinic.selectors import clinic_details
 from fracturecare.knowledge import KnowledgeBase, load_knowledge
 from fracturecare.public.templatetags.public_tags import absolute_url
 
@@ -321,7 +321,7 @@ def check_patient_education(kb: KnowledgeBase) -> None:
 
 def _medical_page_ld(built: dict, url: str) -> dict:
     page = built["page"]
-    clinic = settings.CLINIC
+    clinic = clinic_details()
     differentials = [row["clinical_name"] or row["name"] for sec in built["sections"] for row in sec["differentials"]]
     citations = []
     for ref in built["references"]:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 
+from fracturecare.clinic.selectors import clinic_details
 from fracturecare.public.templatetags.public_tags import absolute_url
 
 SCHEMA_ORG = "https://schema.org"
 
 
 def _clinic_ref() -> dict:
-    clinic = settings.CLINIC
+    clinic = clinic_details()
     return {
         "@type": "MedicalClinic",
         "name": clinic["name"],
@@ -22,7 +22,7 @@ def _clinic_ref() -> dict:
 
 def clinic_ld(request=None) -> dict:
     """The clinic itself, for the home page."""
-    clinic = settings.CLINIC
+    clinic = clinic_details()
     return {"@context": SCHEMA_ORG, **_clinic_ref(), "email": clinic["email"]}
 
 

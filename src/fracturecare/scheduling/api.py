@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.http import JsonResponse
 from ninja import Router, Schema
 
+from fracturecare.clinic.selectors import clinic_profile
 from fracturecare.ratelimit import client_ip
 from fracturecare.scheduling.clock import to_local
 from fracturecare.scheduling.forms import IntakeForm, PatientDetailsForm, SlotChoiceForm, SlotQueryForm
@@ -104,7 +104,7 @@ def list_slots(
         practitioner=data.get("practitioner"),
     )
     return {
-        "timezone": settings.CLINIC_TIME_ZONE,
+        "timezone": clinic_profile().time_zone,
         "slots": [
             {
                 "start": to_local(s.start).isoformat(),

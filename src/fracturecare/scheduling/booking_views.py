@@ -10,7 +10,6 @@ import datetime
 from collections import defaultdict
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.clinic.selectors import cancellation_deadline, clinic_profile
 from fracturecare.ratelimit import client_ip
 from fracturecare.scheduling.api import ONLINE_BOOKER
 from fracturecare.scheduling.clock import to_local
@@ -37,7 +37,7 @@ from fracturecare.scheduling.services import (
     appointment_cancel,
     appointment_move,
 )
-from fracturecare.scheduling.slots import Slot, free_slots
+from fracturecare.scheduling.slots import Slot, free_slots, max_advance_days
 
 #: How many days the day picker shows at once.
 DAYS_SHOWN = 14
@@ -50,7 +50,7 @@ def _online_type(slug: str) -> AppointmentType:
 def _slot_picker_context(request, appointment_type, *, ignore=None) -> dict:
     """Days with free times (a page of DAYS_SHOWN days), and the times on the chosen day."""
     today = timezone.localdate()
-    horizon = today + datetime.timedelta(days=appointment_type.max_advance_days)
+    horizon = today + datetime.timedelta(days=max_advance_days(appointment_type))
     form = DayForm(request.GET)
     chosen = form.cleaned_data.get("date") if form.is_valid() else None
     if chosen is not None and not today <= chosen <= horizon:
@@ -78,7 +78,7 @@ def _slot_picker_context(request, appointment_type, *, ignore=None) -> dict:
         "groups": slots_by_practitioner(by_day.get(chosen, [])),
         "later": later if later <= horizon else None,
         "earlier": first_day - datetime.timedelta(days=DAYS_SHOWN) if first_day > today else None,
-        "tz_name": settings.CLINIC_TIME_ZONE,
+        "tz_name": clinic_profile().time_zone,
     }
 
 
@@ -204,7 +204,11 @@ def book_done(request, token: str):
 
 
 def _changeable(appointment: Appointment) -> bool:
-    return appointment.status == AppointmentStatus.BOOKED and appointment.start > timezone.now()
+    """Online changes close at the clinic's cancellation window; later, the patient calls."""
+    return (
+        appointment.status == AppointmentStatus.BOOKED
+        and timezone.now() < cancellation_deadline(appointment.start)
+    )
 
 
 def manage(request, token: str):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
-from django.conf import settings
-
+from fracturecare.clinic import selectors as clinic_selectors
 from fracturecare.scheduling.models import CELL
 
 
 def clinic_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.CLINIC_TIME_ZONE)
+    """The clinic's zone, from the clinic profile (set on /clinic/settings/)."""
+    return clinic_selectors.clinic_zone()
 
 
 def local_to_utc(day: datetime.date, wall: datetime.time) -> datetime.datetime | None:

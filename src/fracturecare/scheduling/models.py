@@ -1,8 +1,8 @@
 """Practitioners, their weekly hours, appointment types, appointments and the outbox.
 
 Times are stored in UTC. Wall-clock times (weekly hours, exceptions) are local to the
-clinic's zone (settings.CLINIC_TIME_ZONE) and turned into UTC only when slots are computed,
-so a 9:00 shift stays at 9:00 on both sides of a daylight-saving change.
+clinic's zone (the clinic profile's, clinic.selectors.clinic_zone) and turned into UTC only
+when slots are computed, so a 9:00 shift stays at 9:00 on both sides of a daylight-saving change.
 
 Double booking is prevented by the database on every engine: each active appointment
 claims one row per five-minute cell it occupies, in `PractitionerTimeCell` (with buffers)
@@ -16,6 +16,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -42,11 +43,17 @@ class Location(models.Model):
         return self.name
 
 
+#: A practitioner's colour on the calendar: '#rrggbb'.
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour such as #2a7ab0.")
+
+
 class Practitioner(models.Model):
     """A clinician who can be booked. The login (accounts.User, role clinician) is reused."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practitioner")
     title = models.CharField(max_length=80, blank=True, help_text="shown to patients, e.g. 'Physiotherapist'")
+    colour = models.CharField(max_length=7, default="#2a7ab0", validators=[HEX_COLOUR],
+                              help_text="their colour on the calendar")
     active = models.BooleanField(default=True)
     appointment_types = models.ManyToManyField("AppointmentType", related_name="practitioners", blank=True)
 
@@ -82,10 +89,17 @@ class AppointmentType(models.Model):
     slot_step_minutes = models.PositiveSmallIntegerField(
         default=30, validators=[_multiple_of_cell], help_text="distance between offered start times"
     )
-    min_notice_minutes = models.PositiveIntegerField(
-        default=120, help_text="online booking closes this long before a slot"
+    price = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="shown on the booking page; empty: no price shown",
     )
-    max_advance_days = models.PositiveSmallIntegerField(default=60)
+    # Empty: the clinic's booking policy (clinic.models.ClinicProfile) decides.
+    min_notice_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="online booking closes this long before a slot; empty: the clinic's policy"
+    )
+    max_advance_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="how far ahead this type may be booked online; empty: the clinic's policy"
+    )
 
     class Meta:
         ordering = ["name"]

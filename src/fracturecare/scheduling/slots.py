@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from fracturecare.clinic.selectors import clinic_profile, clinic_scope
 from fracturecare.scheduling.clock import cells, local_day_bounds, local_to_utc, to_local
 from fracturecare.scheduling.models import (
     Appointment,
@@ -77,6 +78,10 @@ def _windows_for_day(day, rules, exceptions, closed: bool) -> list[_Window]:
     return windows
 
 
+#: Public name for reports: the opening windows of one practitioner on one day.
+windows_for_day = _windows_for_day
+
+
 def _grid(day: datetime.date, window: _Window, step: datetime.timedelta):
     """Wall-clock start times in a window, each turned into UTC (skipped times dropped)."""
     wall = datetime.datetime.combine(day, window.start)
@@ -87,6 +92,20 @@ def _grid(day: datetime.date, window: _Window, step: datetime.timedelta):
         if start is not None:
             yield start, window_end_utc
         wall += step
+
+
+def min_notice_minutes(appointment_type: AppointmentType) -> int:
+    """How long before a slot online booking closes: the type's own value, else the clinic's policy."""
+    if appointment_type.min_notice_minutes is not None:
+        return appointment_type.min_notice_minutes
+    return clinic_profile().min_notice_minutes
+
+
+def max_advance_days(appointment_type: AppointmentType) -> int:
+    """How many days ahead the type may be booked online: the type's own value, else the clinic's policy."""
+    if appointment_type.max_advance_days is not None:
+        return appointment_type.max_advance_days
+    return clinic_profile().max_advance_days
 
 
 def free_slots(
@@ -107,11 +126,31 @@ def free_slots(
     `ignore_appointment` treats that appointment's own time as free (moving it);
     `ignore_busy` lays out the grid without looking at bookings at all.
     """
+    # One read of the clinic profile (zone, policy) for the whole search, not one per slot.
+    with clinic_scope():
+        return _free_slots(
+            appointment_type=appointment_type, start_date=start_date, end_date=end_date, practitioner=practitioner,
+            now=now, enforce_notice=enforce_notice, ignore_appointment=ignore_appointment, ignore_busy=ignore_busy,
+        )
+
+
+def _free_slots(
+    *,
+    appointment_type: AppointmentType,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    practitioner: Practitioner | None,
+    now: datetime.datetime | None,
+    enforce_notice: bool,
+    ignore_appointment: Appointment | None,
+    ignore_busy: bool,
+) -> list[Slot]:
     now = now or timezone.now()
     if end_date < start_date:
         return []
-    earliest = now + datetime.timedelta(minutes=appointment_type.min_notice_minutes) if enforce_notice else now
-    latest = now + datetime.timedelta(days=appointment_type.max_advance_days) if enforce_notice else None
+    notice = datetime.timedelta(minutes=min_notice_minutes(appointment_type))
+    earliest = now + notice if enforce_notice else now
+    latest = now + datetime.timedelta(days=max_advance_days(appointment_type)) if enforce_notice else None
 
     practitioners = Practitioner.objects.filter(active=True, appointment_types=appointment_type)
     if practitioner is not None:
