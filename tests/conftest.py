@@ -1,5 +1,6 @@
 import pytest
 
+from tests.consent import patients_have_consented  # noqa: F401  (autouse for every test)
 from tests.factories import UserFactory
 
 

@@ -68,6 +68,12 @@ def test_an_intake_link_completed_on_a_phone_prefills_the_evaluation(phone_page,
     assert page.locator("#id_injury__pain_nrs").input_value() == "6"
 
 
+@pytest.fixture
+def patients_have_consented():
+    """These patients start without consent (the global test default gives every patient one)."""
+    yield
+
+
 def test_needling_cannot_be_charted_without_consent(page, base_url):
     clinician = UserFactory(role=Role.CLINICIAN)
     plan = make_plan("C01", clinician=clinician)

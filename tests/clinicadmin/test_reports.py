@@ -58,11 +58,11 @@ def schedule():
     AvailabilityRule.objects.create(practitioner=dana, location=location, weekday=0,
                                     start_time=datetime.time(9), end_time=datetime.time(13))
     returning = PatientFactory()
-    _visit(dana, kind, location, MONDAY - datetime.timedelta(days=7), 9, "attended", returning)  # before the range
-    _visit(dana, kind, location, MONDAY, 9, "attended")
+    _visit(dana, kind, location, MONDAY - datetime.timedelta(days=7), 9, "completed", returning)  # before the range
+    _visit(dana, kind, location, MONDAY, 9, "completed")
     _visit(dana, kind, location, MONDAY, 10, "no_show")
     _visit(dana, kind, location, MONDAY, 11, "cancelled")
-    _visit(dana, kind, location, MONDAY + datetime.timedelta(days=7), 9, "confirmed", returning)
+    _visit(dana, kind, location, MONDAY + datetime.timedelta(days=7), 9, "booked", returning)
     return dana
 
 
@@ -156,7 +156,7 @@ def test_query_counts_do_not_grow(client, admin, schedule, url):
     kind, location = AppointmentTypeFactory(), LocationFactory()
     for i in range(4):
         sam = PractitionerFactory(appointment_types=[kind], user__first_name=f"Sam{i}")
-        _visit(sam, kind, location, MONDAY + datetime.timedelta(days=i), 9, "attended")
+        _visit(sam, kind, location, MONDAY + datetime.timedelta(days=i), 9, "completed")
         OutcomeAssessmentFactory(assessed_on=MONDAY + datetime.timedelta(days=i))
         OutcomeAssessmentFactory(assessed_on=MONDAY + datetime.timedelta(days=i + 1))
     many = _count(client, url)

@@ -1,7 +1,7 @@
-"""Charting tests chart needling: their patients have signed the current consents.
+"""Tests chart needling: by default every patient a test creates has signed the current consents.
 
-Needling without consent is refused by the charting service; that is tested in
-tests/intake/test_charting_consent.py, where patients start without consent.
+Needling without consent is refused by the charting service; that is tested in tests/intake/
+(and the browser journey), whose conftest turns this fixture off so patients start without consent.
 """
 
 from __future__ import annotations
@@ -24,6 +24,6 @@ def _consent(sender, instance: Patient, created: bool, raw: bool = False, **kwar
 
 @pytest.fixture(autouse=True)
 def patients_have_consented():
-    post_save.connect(_consent, sender=Patient, dispatch_uid="tests.charting.consent")
+    post_save.connect(_consent, sender=Patient, dispatch_uid="tests.consent")
     yield
-    post_save.disconnect(sender=Patient, dispatch_uid="tests.charting.consent")
+    post_save.disconnect(sender=Patient, dispatch_uid="tests.consent")
