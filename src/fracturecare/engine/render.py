@@ -38,6 +38,16 @@ def render_text(plan: dict) -> str:
                    f"{_cites(triad)}")
     out.append(f"PHASE: {plan['phase']['name']} - {plan['phase']['goal']}")
 
+    if plan.get("questions"):
+        out += ["", "TO RECORD"]
+        for q in plan["questions"]:
+            choices = ", ".join(c["label"] for c in q["choices"])
+            out.append(_wrap(f"? {q['question']} ({choices})", "  "))
+    if plan.get("resolved"):
+        out += ["", "AS RECORDED"]
+        for note in plan["resolved"]:
+            classes = f" [{', '.join(note['classes'])}]" if note.get("classes") else ""
+            out.append(_wrap(f"{note['given']!s} -> {note['label']}{classes}", "  "))
     if plan["warnings"]:
         out += ["", "WARNINGS"]
         for w in plan["warnings"]:
@@ -58,6 +68,8 @@ def render_text(plan: dict) -> str:
         ea = " +EA" if p.get("electroacupuncture") else ""
         out.append(f"  {p['code']:<5} {p['laterality']:<9}{ea} {_cites(p)}")
         out.append(_wrap(p["reason"], "      "))
+        for caution in p.get("cautions", []):
+            out.append(_wrap(f"caution: {caution}", "      "))
     for x in acu.get("excluded", []):
         side = f" ({x['side']} side)" if x.get("side") else ""
         out.append(_wrap(f"  x {x['code']}{side}: {x['why']}", "  "))

@@ -40,7 +40,8 @@ def resolve_site(injury: dict, sites: list[dict]) -> tuple[dict, bool]:
         if not has_regions:
             return pick(bone_sites), True
         fitting = [s for s in bone_sites if ray_fits(s)] or bone_sites
-        return max(fitting, key=_risk_rank), False
+        # Highest risk first; among equals the bone's general entry rather than one specific region.
+        return max(fitting, key=lambda s: (_risk_rank(s), bool(s.get("default_for_bone")))), False
     exact = [s for s in bone_sites if region in _codes(s) and ray_fits(s)]
     if exact:
         return max(exact, key=lambda s: ("rays" in s and ray is not None, _risk_rank(s))), True

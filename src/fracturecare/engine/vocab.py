@@ -44,10 +44,12 @@ class Vocabulary:
         """The code `value` names, or None."""
         return self.keys.get(normalise(value))
 
-    def close_matches(self, value: str, limit: int = 3) -> list[str]:
-        """Known terms that look like `value` (for the refusal message)."""
+    def close_matches(self, value: str, limit: int = 4) -> list[str]:
+        """Known codes that look like `value` (spelling) or contain it (a partial name), for refusals."""
         key = normalise(value)
         hits = difflib.get_close_matches(key, list(self.keys), n=limit * 3, cutoff=0.6)
+        if len(key) >= 3:
+            hits += [k for k in self.keys if key in k.split("_") or k.startswith(key)]
         out: list[str] = []
         for hit in hits:
             code = self.keys[hit]
@@ -77,7 +79,12 @@ def build_vocabulary(name: str, terms: Iterable[Mapping[str, Any]]) -> Vocabular
 def refusal(path: str, value: Any, vocabulary: Vocabulary, what: str) -> FieldError:
     """The error for a value that does not resolve, with close matches when there are any."""
     close = vocabulary.close_matches(value) if isinstance(value, str) else []
-    hint = f"; did you mean {', '.join(close)}?" if close else f"; use a {what} code or a listed synonym"
+    if close:
+        hint = f"; did you mean {', '.join(close)}?"
+    elif len(vocabulary.labels) <= 12:
+        hint = f"; known values: {', '.join(vocabulary.labels)}"
+    else:
+        hint = "; give a code or a listed synonym (see the README's Vocabularies section)"
     return FieldError(path, f"{value!r} is not a known {what}{hint}")
 
 

@@ -77,7 +77,7 @@ class KnowledgeBase:
     def highest_risk_site(self, bone: str) -> dict | None:
         """The site a case with no region for `bone` is planned as (first high-risk site in file order)."""
         sites = [s for s in self.sites if s["bone"] == bone]
-        return max(sites, key=lambda s: s["risk"]["class"] == "high", default=None)
+        return max(sites, key=lambda s: (s["risk"]["class"] == "high", bool(s.get("default_for_bone"))), default=None)
 
     @property
     def evidence(self) -> list[dict]:
