@@ -30,7 +30,9 @@ def render_text(plan: dict) -> str:
     out.append(f"SITE: {injury['label']} ({injury['side']}), {risk['site_risk']}-risk, {injury['bone_type']} bone")
     window = risk.get("expected_return_weeks")
     if window:
-        out.append(_wrap(f"Expected return (estimate): {window['min']:g}-{window['max']:g} weeks. "
+        span = (f"about {window['min']:g}" if window["min"] == window["max"]
+                else f"{window['min']:g}-{window['max']:g}")
+        out.append(_wrap(f"Expected return (estimate): {span} weeks. "
                          f"{window['basis']} {_cites(window)}", "  "))
     triad = risk.get("triad_cumulative_risk")
     if triad:
