@@ -6,7 +6,6 @@ from fracturecare.evaluations.case_schema import leaf_paths
 from fracturecare.evaluations.forms import EvaluationForm, field_name, initial_from_case
 from tests.planning.factories import example_case
 
-
 ALWAYS_SENT = {field_name(p) for p in ("preferences.acupuncture", "preferences.dry_needling",
                                         "preferences.electroacupuncture")}
 
