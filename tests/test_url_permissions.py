@@ -162,7 +162,7 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "patients:create": STAFF,
     "patients:detail": STAFF,
     "patients:edit": STAFF,
-    "patients:home": STAFF,
+    "dashboard:home": STAFF,
     "patients:list": STAFF,
     "handouts:plan_pdf": CLINICAL,
     "interop:patient_fhir": CLINICAL,
@@ -178,6 +178,8 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "planning:version": CLINICAL,
     "portal:handout": PORTAL_RECORD,
     "portal:home": PORTAL,
+    # The walk's patient login is linked to no record: its own record download is a 404.
+    "portal:record_fhir": PORTAL_RECORD,
     # Giving a patient a portal login is registration work, like the patient's demographics.
     "portal:invite": STAFF,
     "public:article_admin_create": SITE_EDITORS,

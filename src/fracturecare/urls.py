@@ -5,6 +5,7 @@ from fracturecare.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("fracturecare.accounts.urls")),
+    path("clinic/", include("fracturecare.dashboard.urls")),
     path("clinic/", include("fracturecare.patients.urls")),
     path("clinic/", include("fracturecare.evaluations.urls")),
     path("clinic/", include("fracturecare.planning.urls")),

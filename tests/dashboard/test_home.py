@@ -71,7 +71,7 @@ def _clear_screen():
 
 
 def test_clinic_keeps_its_url_name_and_is_the_dashboard():
-    assert reverse("patients:home") == URL
+    assert reverse("dashboard:home") == URL
     assert resolve(URL).func is home
 
 

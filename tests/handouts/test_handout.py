@@ -1,5 +1,6 @@
 import dataclasses
 import io
+import re
 
 import pypdf
 import pytest
@@ -96,6 +97,7 @@ def test_patient_pages_offer_the_handout_once_a_plan_is_signed(client, login):
         reverse("charting:visit_list", args=[plan.patient.pk]),
     ]
     link = f'href="{reverse("handouts:plan_pdf", args=[plan.pk])}">Download handout PDF</a>'
+    assert len(pages) == 2
     for url in pages:
         assert link not in client.get(url).content.decode()
     plan_sign(plan=plan, actor=clinician)
@@ -159,3 +161,23 @@ def test_without_patient_wording_the_red_flag_reasons_are_listed():
     rules = kb.red_flags["rules"]
     emergency = {r["reason"] for r in rules if r.get("kind") == "red_flag" and r["level"] == "emergency"}
     assert emergency and emergency <= listed
+
+
+def test_the_handout_is_a_tagged_pdf_ua_document_with_language_and_title(client, login):
+    clinician = login(Role.CLINICIAN)
+    plan = make_plan("C01", clinician=clinician)
+    plan_sign(plan=plan, actor=clinician)
+    pdf = client.get(reverse("handouts:plan_pdf", args=[plan.pk])).content
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    # Tagged: a structure tree and the MarkInfo flag, so assistive technology reads the structure.
+    assert bool(root["/MarkInfo"]["/Marked"])
+    tree = root["/StructTreeRoot"].get_object()
+    assert tree["/K"]
+    assert root["/Lang"] == "en"
+    # PDF/UA asks viewers to show the document title, not the file name.
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata.title.startswith("Your care plan")
+    # The XMP metadata declares PDF/UA part 1.
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r'pdfuaid:part(="|>)1', xmp)

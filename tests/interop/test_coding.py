@@ -14,7 +14,7 @@ from fracturecare.knowledge import load_knowledge
 @pytest.mark.parametrize(
     ("site", "side", "seventh", "expected"),
     [
-        # The concrete examples of reference §8.1.
+        # The concrete examples of the ICD-10-CM tabular list.
         ("tibia_posteromedial_shaft", "right", "A", ["M84.361A"]),
         ("tibia_anterior_cortex", "left", "D", ["M84.362D"]),
         ("fibula_distal", "right", "A", ["M84.363A"]),
@@ -99,8 +99,9 @@ def test_no_time_or_too_little_time_bills_no_unit():
 
 
 def test_labels_are_short_and_our_own():
-    # CPT descriptors are copyrighted (reference §8.3): no label reproduces the AMA wording.
+    # CPT descriptors are copyrighted: no label reproduces the AMA wording.
     lines = coding.acupuncture_lines(minutes=40, electrical=False, reinserted=True) + coding.dry_needling_lines(3)
+    assert len(lines) == 3
     for line in lines:
         assert len(line.label) < 60
         assert "personal one-on-one contact" not in line.label

@@ -41,6 +41,7 @@ def test_it_marks_every_point_and_target_of_the_plan():
     plan = plan_generate(case)
     svg = render_body_map(plan, case)
     desc = ET.fromstring(svg).find(f"{SVG}desc").text
+    assert plan["acupuncture"]["points"] and plan["dry_needling"]["targets"]
     for point in plan["acupuncture"]["points"]:
         label = "Ashi" if point["code"] == "ASHI" else point["code"]
         assert label in desc

@@ -369,3 +369,20 @@ def test_the_demo_links_a_portal_login(db):
     assert patient.user.username == demo.USERNAME and patient.user.role == Role.PATIENT
     assert patient.user.check_password(demo.PASSWORD)
     assert Appointment.objects.count() == 0
+
+
+def test_a_patient_downloads_their_own_record_as_fhir(client, ann, bob):
+    patient, user = ann, ann.user
+    signed_plan(patient)
+    signed_plan(bob)
+    client.force_login(user)
+    response = client.get(reverse("portal:record_fhir"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json"
+    assert response["Cache-Control"] == "no-store"
+    data = response.json()
+    patients = [e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "Patient"]
+    assert [p["identifier"][0]["value"] for p in patients] == [str(patient.pk)]  # only their own
+    assert any(e["resource"]["resourceType"] == "CarePlan" for e in data["entry"])
+    event = AuditEvent.objects.get(action="patient.fhir_exported")
+    assert event.actor == user and event.patient == patient

@@ -114,14 +114,17 @@ def test_json_ld_parses_with_the_right_types(tree, page_html):
 
 
 def test_every_text_block_is_a_cited_statement_or_marked_non_clinical(article):
+    checked = 0
     for node in article.iter():
         if node.tag not in TEXT_BLOCKS or not node.text:
             continue
+        checked += 1
         chain = [node, *node.ancestors()]
         marked = any(
             "data-stmt" in n.attrs or "data-nonclinical" in n.attrs or "data-references" in n.attrs for n in chain
         )
         assert marked, f"uncited text block <{node.tag}>: {node.text[:80]!r}"
+    assert checked > 50
 
 
 def test_every_statement_links_to_sources_that_resolve(tree, article):
@@ -151,9 +154,9 @@ def test_every_statement_in_the_data_is_rendered(page_html):
 def test_background_and_uncertain_statements_are_labelled_as_such(article):
     labels = {"traditional": "Traditional view", "expert_opinion": "Expert opinion", None: "Expert opinion"}
     blocks = article.find_all(data_stmt=True)
-    for statement in _walk_statements(_page_yaml()):
-        if statement["tag"] not in ("K", "U"):
-            continue
+    labelled = [s for s in _walk_statements(_page_yaml()) if s["tag"] in ("K", "U")]
+    assert labelled
+    for statement in labelled:
         expected = "Not certain" if statement["tag"] == "U" else labels[statement.get("basis")]
         holders = [b for b in blocks if _norm(statement["text"]) in b.text]
         assert holders, statement["text"][:60]
@@ -190,6 +193,7 @@ def test_reference_numbers_rise_down_the_page(article):
 def test_the_page_shows_what_the_engine_uses(article):
     kb = load_knowledge()
     text = article.text
+    assert kb.point_selection
     # Every point the engine may choose is in the points table, with its name from the knowledge base.
     for choice in kb.point_selection:
         codes = kb.combinations[choice["combination"]]["points"] if "combination" in choice else [choice["code"]]

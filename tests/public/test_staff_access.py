@@ -35,6 +35,7 @@ def post_urls():
 
 
 def test_anonymous_visitors_go_to_login(client, staff_urls, post_urls):
+    assert staff_urls and post_urls
     for url in staff_urls:
         response = client.get(url)
         assert response.status_code == 302, url
@@ -45,6 +46,7 @@ def test_anonymous_visitors_go_to_login(client, staff_urls, post_urls):
 
 def test_patients_are_forbidden_everywhere(client, login, staff_urls, post_urls):
     login(Role.PATIENT)
+    assert staff_urls and post_urls
     for url in staff_urls:
         assert client.get(url).status_code == 403, url
     for url in post_urls:
@@ -53,6 +55,7 @@ def test_patients_are_forbidden_everywhere(client, login, staff_urls, post_urls)
 
 def test_clinicians_may_read_the_inbox_but_not_run_the_website(client, login, staff_urls):
     login(Role.CLINICIAN)
+    assert staff_urls
     for url in staff_urls:
         expected = 200 if url.startswith("/clinic/inbox/") else 403
         assert client.get(url).status_code == expected, url
@@ -61,5 +64,6 @@ def test_clinicians_may_read_the_inbox_but_not_run_the_website(client, login, st
 @pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.CLINIC_ADMIN])
 def test_front_desk_and_admin_get_in(client, login, staff_urls, role):
     login(role)
+    assert staff_urls
     for url in staff_urls:
         assert client.get(url).status_code == 200, url

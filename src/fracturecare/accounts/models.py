@@ -5,12 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from fracturecare.roles import Role
 
-class Role(models.TextChoices):
-    CLINICIAN = "clinician", "Clinician"
-    FRONT_DESK = "front_desk", "Front desk"
-    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
-    PATIENT = "patient", "Patient"
+__all__ = ["Role", "User", "ApiToken"]
 
 
 class User(AbstractUser):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fracturecare.accounts.models import ApiToken, Role
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 
 #: Every token starts with this, so a leaked one is easy to recognise (and to scan for).
@@ -43,7 +44,7 @@ def token_create(*, user, name: str, request=None) -> NewToken:
     token = ApiToken(user=user, name=name.strip(), key_hash=token_hash(raw), prefix=raw[: len(TOKEN_PREFIX) + 6])
     token.full_clean()
     token.save()
-    audit_record(actor=user, action="api_token.created", obj=token,
+    audit_record(actor=user, action=AuditAction.API_TOKEN_CREATED, obj=token,
                  data={"token": token.pk, "owner": user.pk}, request=request)
     return NewToken(token=token, raw=raw)
 
@@ -59,7 +60,7 @@ def token_revoke(*, token: ApiToken, actor, request=None) -> ApiToken:
         token.revoked_by = actor
         token.full_clean()
         token.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(actor=actor, action="api_token.revoked", obj=token,
+        audit_record(actor=actor, action=AuditAction.API_TOKEN_REVOKED, obj=token,
                      data={"token": token.pk, "owner": token.user_id}, request=request)
     return token
 
@@ -75,7 +76,7 @@ def token_authenticate(raw: str, *, request=None) -> ApiToken | None:
     if token is None:
         return None
     if token.revoked_at is not None or not token.user.is_active:
-        audit_record(actor=token.user, action="api_token.rejected", obj=token,
+        audit_record(actor=token.user, action=AuditAction.API_TOKEN_REJECTED, obj=token,
                      data={"token": token.pk, "reason": "revoked" if token.revoked_at else "user inactive"},
                      request=request)
         return None

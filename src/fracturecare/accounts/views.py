@@ -9,6 +9,7 @@ from django.urls import reverse, reverse_lazy
 
 from fracturecare.accounts.middleware import IDLE_FLAG
 from fracturecare.accounts.models import Role
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 
 
@@ -40,7 +41,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(actor=form.user, action="account.password_set", obj=form.user,
+        audit_record(actor=form.user, action=AuditAction.ACCOUNT_PASSWORD_SET, obj=form.user,
                      data={"user": form.user.pk, "via": "emailed link"}, request=self.request)
         return response
 

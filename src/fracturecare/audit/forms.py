@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
+from fracturecare.audit.actions import AuditAction
+
 # Areas whose actions the log holds, offered as suggestions (the field takes any prefix).
-ACTION_AREAS = (
-    "patient.", "evaluation.", "plan.", "visit.", "outcome.", "handout.", "appointment.", "outbox.",
-    "contact.", "story.", "article.", "api_token.", "portal.", "audit.",
-)
+ACTION_AREAS = tuple(dict.fromkeys(f"{action.value.split('.')[0]}." for action in AuditAction))
 
 
 class AuditFilterForm(forms.Form):

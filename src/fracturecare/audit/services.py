@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.models import AuditEvent
 
 
@@ -16,7 +17,7 @@ def _client_ip(request) -> str | None:
 def audit_record(
     *,
     actor=None,
-    action: str,
+    action: AuditAction | str,
     patient=None,
     obj: Any = None,
     data: dict | None = None,
@@ -27,13 +28,18 @@ def audit_record(
 
     `action` is a namespaced code (`patient.viewed`, `plan.signed`, `booking.created`).
     `data` must hold identifiers and field names, never clinical free text.
+    An action that is not an `AuditAction` member is refused with ValueError, so a typo never reaches the log.
     """
+    try:
+        action = AuditAction(action)
+    except ValueError:
+        raise ValueError(f"unknown audit action {action!r}: add it to fracturecare.audit.actions.AuditAction") from None
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEvent.objects.create(
         actor=actor,
         actor_label=actor_label or (actor.get_username() if actor else "anonymous"),
-        action=action,
+        action=action.value,
         patient=patient,
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=str(getattr(obj, "pk", "") or "") if obj is not None else "",

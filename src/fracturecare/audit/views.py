@@ -6,11 +6,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from fracturecare.accounts.models import Role
-from fracturecare.accounts.permissions import role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.forms import ACTION_AREAS, AuditFilterForm
 from fracturecare.audit.selectors import audit_events
 from fracturecare.audit.services import audit_record
+from fracturecare.guards import role_required
+from fracturecare.roles import Role
 
 PAGE_SIZE = 50
 
@@ -23,7 +24,7 @@ def audit_log(request):
     valid = not form.is_bound or form.is_valid()
     # Recorded before the listing is read, so the page (and its count) includes this viewing.
     audit_record(
-        actor=request.user, action="audit.viewed",
+        actor=request.user, action=AuditAction.AUDIT_VIEWED,
         data={"filters": form.used() if form.is_bound and valid else {},
               "page": request.GET.get("page", "1")[:10], "invalid": not valid},
         request=request,

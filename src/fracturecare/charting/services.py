@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.charting.models import (
     AdverseEvent,
@@ -131,7 +132,7 @@ def visit_create(*, patient, clinician, record: VisitRecord, request=None) -> Vi
     _save_rows(visit, rows)
     audit_record(
         actor=clinician,
-        action="visit.created",
+        action=AuditAction.VISIT_CREATED,
         patient=patient,
         obj=visit,
         data=_audit_fields(record),
@@ -162,7 +163,7 @@ def visit_update(*, visit: Visit, actor, record: VisitRecord, request=None) -> V
     _save_rows(visit, rows)
     audit_record(
         actor=actor,
-        action="visit.updated",
+        action=AuditAction.VISIT_UPDATED,
         patient=visit.patient,
         obj=visit,
         data=_audit_fields(record),
@@ -257,7 +258,7 @@ def visit_sign(*, visit: Visit, actor, request=None) -> Visit:
     visit.signed_sha256 = visit_hash(visit)
     visit.full_clean(exclude=["patient", "clinician"])
     visit.save()
-    audit_record(actor=actor, action="visit.signed", patient=visit.patient, obj=visit, request=request)
+    audit_record(actor=actor, action=AuditAction.VISIT_SIGNED, patient=visit.patient, obj=visit, request=request)
     return visit
 
 
@@ -272,7 +273,7 @@ def visit_amend(*, visit: Visit, author, text: str, request=None) -> Amendment:
     amendment.save()
     audit_record(
         actor=author,
-        action="visit.amended",
+        action=AuditAction.VISIT_AMENDED,
         patient=visit.patient,
         obj=amendment,
         data={"visit_id": visit.pk},

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.charting import selectors, services
 from fracturecare.charting.forms import AmendmentForm, VisitForms
@@ -19,8 +20,8 @@ from fracturecare.charting.models import SignedRecordError, Visit
 from fracturecare.charting.prefill import visit_prefill
 from fracturecare.charting.validation import VisitRecordError
 from fracturecare.charting.vocab import AE_SCHEME_LABEL
-from fracturecare.handouts.selectors import latest_signed_plan_for_patient
 from fracturecare.patients.models import Patient
+from fracturecare.planning.selectors import latest_signed_plan_for_patient
 
 
 def _patient(patient_id: int) -> Patient:
@@ -44,7 +45,7 @@ def visit_list(request, patient_id: int):
     visits = list(selectors.visits_for_patient(patient))
     audit_record(
         actor=request.user,
-        action="visit.list_viewed",
+        action=AuditAction.VISIT_LIST_VIEWED,
         patient=patient,
         obj=patient,
         data={"shown": len(visits)},
@@ -91,7 +92,7 @@ def visit_create(request, patient_id: int):
     else:
         forms = VisitForms(initial={"visit_date": timezone.localdate(), **prefill.fields}, rows=prefill.rows)
         # The form is prefilled from the signed plan or the last visit: a read of health data.
-        audit_record(actor=request.user, action="visit.form_opened", patient=patient, request=request)
+        audit_record(actor=request.user, action=AuditAction.VISIT_FORM_OPENED, patient=patient, request=request)
     return render(
         request,
         "charting/visit_form.html",
@@ -150,7 +151,7 @@ def visit_edit(request, pk: int):
         )
         audit_record(
             actor=request.user,
-            action="visit.viewed",
+            action=AuditAction.VISIT_VIEWED,
             patient=visit.patient,
             obj=visit,
             data={"form": "edit"},
@@ -174,7 +175,7 @@ def _row(obj) -> dict:
 
 
 def _detail(request, visit: Visit, *, sign_problems=None, amendment_form=None):
-    audit_record(actor=request.user, action="visit.viewed", patient=visit.patient, obj=visit, request=request)
+    audit_record(actor=request.user, action=AuditAction.VISIT_VIEWED, patient=visit.patient, obj=visit, request=request)
     return render(
         request,
         "charting/visit_detail.html",

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.dashboard import selectors
 from fracturecare.public.selectors import inbox_unread_count
@@ -28,7 +29,7 @@ def home(request):
             "unread": inbox_unread_count(),
             "outbox_problems": outbox_problems().count(),
         }
-        audit_record(actor=request.user, action="dashboard.viewed",
+        audit_record(actor=request.user, action=AuditAction.DASHBOARD_VIEWED,
                      data={"view": "front_desk", "appointments": context["booked"]}, request=request)
         return render(request, "dashboard/front_desk.html", context)
 
@@ -42,7 +43,7 @@ def home(request):
     }
     # Patient names and clinical flags are on this page: the read is logged, with what it held.
     audit_record(
-        actor=request.user, action="dashboard.viewed",
+        actor=request.user, action=AuditAction.DASHBOARD_VIEWED,
         data={
             "view": "clinical",
             "appointments": len(context["appointments"]),

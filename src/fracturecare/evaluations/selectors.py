@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.evaluations.models import Evaluation
 
@@ -13,7 +14,7 @@ def evaluation_get(*, evaluation_id: int) -> Evaluation:
 
 def evaluation_read(*, evaluation: Evaluation, user, request=None) -> Evaluation:
     """Record that `user` read this evaluation."""
-    audit_record(actor=user, action="evaluation.viewed", patient=evaluation.patient, obj=evaluation,
+    audit_record(actor=user, action=AuditAction.EVALUATION_VIEWED, patient=evaluation.patient, obj=evaluation,
                  request=request)
     return evaluation
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.evaluations.models import Evaluation
 from fracturecare.planning import services as planning_services
@@ -25,7 +26,7 @@ def evaluation_submit(*, patient, clinician, case: dict, request=None, at: datet
     evaluation.full_clean()
     evaluation.save()
     audit_record(
-        actor=clinician, action="evaluation.created", patient=patient, obj=evaluation,
+        actor=clinician, action=AuditAction.EVALUATION_CREATED, patient=patient, obj=evaluation,
         data={"fields": sorted(case)}, request=request,
     )
     planning_services.plan_create(evaluation=evaluation, generated=generated, actor=clinician, request=request, at=at)

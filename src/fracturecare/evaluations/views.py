@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.engine import CaseError
 from fracturecare.evaluations import selectors, services
@@ -35,7 +36,7 @@ def evaluation_create(request, patient_id: int):
     form = EvaluationForm(request.POST or None, initial=prefill.initial)
     if request.method == "GET":
         # The form shows the patient's age and sex from the record: a read of health data.
-        audit_record(actor=request.user, action="evaluation.form_opened", patient=patient, request=request)
+        audit_record(actor=request.user, action=AuditAction.EVALUATION_FORM_OPENED, patient=patient, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             evaluation = services.evaluation_submit(

@@ -28,7 +28,12 @@ def handout_html(content: HandoutContent, *, plan: dict, case: dict, clinic: dic
     )
 
 
+# Tagged PDF/UA-1: screen readers get the structure (headings, lists, reading order), the document
+# language and its title, which WeasyPrint takes from the template's <html lang> and <title>.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def handout_pdf(content: HandoutContent, *, plan: dict, case: dict, clinic: dict) -> bytes:
-    """The handout as PDF bytes."""
+    """The handout as tagged (PDF/UA-1) PDF bytes."""
     html = handout_html(content, plan=plan, case=case, clinic=clinic)
-    return HTML(string=html, base_url=None).write_pdf()
+    return HTML(string=html, base_url=None).write_pdf(pdf_variant=PDF_VARIANT)

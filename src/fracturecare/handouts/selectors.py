@@ -8,10 +8,3 @@ from fracturecare.planning.models import Plan, PlanVersion
 def latest_signed_version(plan: Plan) -> PlanVersion | None:
     """The plan's newest signed version (the one the patient is following), or None."""
     return PlanVersion.objects.filter(plan=plan).order_by("-number").first()
-
-
-def latest_signed_plan_for_patient(patient) -> PlanVersion | None:
-    """The patient's most recently signed plan version across all their plans."""
-    return (
-        PlanVersion.objects.filter(plan__patient=patient).select_related("plan").order_by("-signed_at", "-id").first()
-    )

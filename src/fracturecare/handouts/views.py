@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.handouts.content import handout_content
 from fracturecare.handouts.pdf import handout_pdf
@@ -33,7 +34,7 @@ def plan_pdf(request, plan_id: int):
     pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=settings.CLINIC)
     audit_record(
         actor=request.user,
-        action="handout.downloaded",
+        action=AuditAction.HANDOUT_DOWNLOADED,
         patient=plan.patient,
         obj=plan,
         data={"version": version.number},

@@ -1,9 +1,9 @@
 """Billing codes for a visit: ICD-10-CM diagnoses and CPT lines for acupuncture and dry needling.
 
-Sources (reference clinical-conventional.md): §8.1 ICD-10-CM stress fracture family M84.3- and
-its 7th characters [CDC-ICD V]; §8.3 CPT acupuncture/dry-needling codes and billing notes
-[V; © AMA, so only our own short labels are shown, never the CPT descriptors]. Every choice
-that the reference calls coder judgment is labelled as such on the superbill.
+Sources (knowledge-base evidence ids): ICD-10-CM stress fracture family M84.3- and its 7th
+characters [CDC-ICD, V]; CPT acupuncture/dry-needling codes and billing notes [V; © AMA, so only
+our own short labels are shown, never the CPT descriptors]. Every choice that is coder judgment
+is labelled as such on the superbill.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ SEVENTH_CHARACTERS = {
 }
 SEVENTH_RULE = (
     "7th character: A while the patient is receiving active treatment, D for later healing and "
-    "recovery visits; \u201cinitial\u201d does not simply mean first visit (reference §8.1, coding-"
-    "guideline note, K: check the current Official Guidelines). This system proposes D once the "
+    "recovery visits; \u201cinitial\u201d does not simply mean first visit (check the current "
+    "ICD-10-CM Official Guidelines for Coding and Reporting). This system proposes D once the "
     "latest outcome assessment on or before the date of service puts the patient in return to "
     "running or return to sport, and A otherwise. The choice is coder judgment: the clinician or "
     "coder may change it."
@@ -37,7 +37,7 @@ HEALING_PHASES = ("return_to_run", "return_to_sport")
 
 MEDICARE_WARNING = (
     "Medicare NCD 30.3.3 (effective 21 Jan 2020) covers acupuncture, including dry needling, only "
-    "for chronic low back pain; a stress fracture is not a covered indication (reference §8.3)."
+    "for chronic low back pain; a stress fracture is not a covered indication ."
 )
 
 # CPT time rule used for 15-minute units. The reference (§8.3) says time is face-to-face
@@ -47,10 +47,10 @@ MEDICARE_WARNING = (
 UNIT_MINUTES = 15
 MIDPOINT_MINUTES = 8
 UNIT_RULE = (
-    "Time is one-on-one face-to-face contact, not needle-retention time (reference §8.3). Units: the "
+    "Time is one-on-one face-to-face contact, not needle-retention time. Units: the "
     "initial code needs at least 8 minutes; each additional 15-minute unit counts once 8 or more "
     "minutes of it have passed (23, 38, 53 \u2026 minutes), and only with re-insertion of needles. "
-    "The 8-minute midpoint is the usual CPT time convention, not stated in the reference: check "
+    "The 8-minute midpoint is the usual CPT time convention: check "
     "your payer."
 )
 
@@ -165,7 +165,7 @@ def muscle_count(targets) -> int:
 
 
 def dry_needling_lines(n_muscles: int) -> list[CptLine]:
-    """20560 for 1–2 muscles, 20561 for 3 or more (reference §8.3, APTA20 V)."""
+    """20560 for 1–2 muscles, 20561 for 3 or more (APTA20, V)."""
     if n_muscles <= 0:
         return []
     if n_muscles <= 2:

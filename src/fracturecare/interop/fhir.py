@@ -1,40 +1,58 @@
-"""One patient's record as a FHIR R4 `Bundle` of type collection.
+"""A patient's record as FHIR R4 resources: one collection `Bundle`, or Bulk Data NDJSON lines.
 
-Built with fhir.resources' R4B models (FHIR 4.3, wire-compatible with R4 for the resources used
-here: Patient, Condition, CarePlan, Procedure, Observation); constructing each model validates
-it. Codes: ICD-10-CM and CPT (reference §8.1, §8.3; CPT as code only, since its descriptors are
-copyrighted), SNOMED CT only where reference §8.5 lists the concept, LOINC 72514-3 for pain NRS
-and a local code for LEFS, which has no LOINC code (§8.6).
+Built with fhir.resources' R4B models (FHIR 4.3, wire-compatible with R4 for every resource used
+here); constructing each model validates it. Who, where and when travel with the clinical data:
+Organization (the clinic), Location, Practitioner, Encounter (one per signed visit, referenced by
+its Procedures and Observations) and Appointment. Codes: ICD-10-CM with its 7th character and the
+code's own description; CPT as code only, because CPT descriptors are copyrighted; SNOMED CT only
+for the concepts listed in `SITE_SCTIDS`, marked as third-party; LOINC 72514-3 for pain NRS and the
+project's own `CodeSystem` for LEFS, which has no LOINC code. Every resource carries a narrative.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import html
 import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
 
+import simple_icd_10_cm as icd
 from django.conf import settings
+from fhir.resources.R4B.appointment import Appointment as FhirAppointment
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.careplan import CarePlan, CarePlanActivity, CarePlanActivityDetail
 from fhir.resources.R4B.codeableconcept import CodeableConcept
+from fhir.resources.R4B.codesystem import CodeSystem
 from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.condition import Condition
+from fhir.resources.R4B.encounter import Encounter
+from fhir.resources.R4B.location import Location as FhirLocation
 from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.reference import Reference
+from fhir.resources.R4B.resource import Resource
 
 from fracturecare.interop import coding
 from fracturecare.interop.selectors import PatientRecord
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
-PAIN_NRS_LOINC = "72514-3"  # §8.6, V (active)
-STRESS_FRACTURE_SCTID = "240197007"  # §8.5, from the Belgian eHealth FHIR value set [BE-VS] (S)
+PAIN_NRS_LOINC = "72514-3"
+STRESS_FRACTURE_SCTID = "240197007"
+# The project's canonical namespace: the same code keeps the same identity in every clinic's export.
+CANONICAL_BASE = "http://fracturecare.org/fhir"
+OUTCOME_MEASURES_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/outcome-measures"
+IDENTIFIER_NAMESPACE = uuid.UUID("0d5b8d3e-5c55-4f57-9a4e-6b0f0a6f2d11")
 THIRD_PARTY_NOTE = (
-    "SNOMED CT codes here come from third-party value sets listed in the clinic's reference (§8.5: "
-    "Belgian eHealth, HL7 mCODE, CARE EMR); verify them in a SNOMED browser before relying on them."
+    "SNOMED CT codes here come from third-party value sets (Belgian eHealth, HL7 mCODE); verify them in a "
+    "SNOMED CT browser before relying on them."
 )
-# Bone structures the reference (§8.5) lists, by knowledge-base site id; sites not here get text only.
+# Bone structures by knowledge-base site id; sites not listed get text only.
 SITE_SCTIDS = {
     "tibia_posteromedial_shaft": ("12611008", "Bone structure of tibia"),
     "tibia_anterior_cortex": ("12611008", "Bone structure of tibia"),
@@ -58,29 +76,111 @@ SITE_SCTIDS = {
     "pelvis_pubic_ramus": ("12921003", "Structure of pelvis"),
 }
 GENDERS = {"female": "female", "male": "male", "other": "other"}
-
-
-def _system(path: str) -> str:
-    return f"{settings.CLINIC['base_url'].rstrip('/')}/fhir/{path}"
-
-
-def local_outcome_system() -> str:
-    """The clinic's own code system for outcome measures without a LOINC code (LEFS, §8.6)."""
-    return _system("CodeSystem/outcome-measures")
-
-
-def _urn(kind: str, pk) -> str:
-    # Stable ids: the same record exported twice gets the same fullUrls.
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, _system(f'{kind}/{pk}'))}"
+# Appointment statuses (ours -> FHIR AppointmentStatus); unknown values fall back to "booked" only
+# if the appointment is still live, never to a status that claims the visit happened.
+APPOINTMENT_STATUS = {
+    "confirmed": "booked", "booked": "booked", "arrived": "arrived", "in_treatment": "checked-in",
+    "attended": "fulfilled", "completed": "fulfilled", "no_show": "noshow", "cancelled": "cancelled",
+    "late_cancelled": "cancelled",
+}
+# Resources many patients point at: written once in a bulk export.
+SHARED_KINDS = frozenset({"Organization", "Practitioner", "Location", "CodeSystem"})
+SEVENTH_ENCOUNTER = {"A": "initial encounter", "D": "subsequent encounter", "S": "sequela"}
 
 
 def _cc(text: str, *codings: Coding) -> CodeableConcept:
     return CodeableConcept(text=text, coding=list(codings) or None)
 
 
-def patient_resource(patient) -> Patient:
+def _narrative(*lines: str) -> dict[str, str]:
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body or "<p>-</p>"}</div>'}
+
+
+@dataclasses.dataclass
+class Refs:
+    """Resource ids and how references are written.
+
+    Ids are stable (uuid5 of the clinic's base URL and the row), so the same record exported twice
+    gets the same ids. In a Bundle, references are `urn:uuid:` full URLs; in Bulk Data NDJSON they
+    are relative (`Patient/<id>`), as the Bulk Data format expects.
+    """
+
+    style: str = "bundle"
+
+    def id(self, kind: str, key: Any) -> str:
+        base = settings.CLINIC["base_url"].rstrip("/")
+        return str(uuid.uuid5(IDENTIFIER_NAMESPACE, f"{base}/{kind}/{key}"))
+
+    def url(self, kind: str, key: Any) -> str:
+        return f"urn:uuid:{self.id(kind, key)}"
+
+    def ref(self, kind: str, key: Any, display: str = "") -> Reference:
+        target = self.url(kind, key) if self.style == "bundle" else f"{kind}/{self.id(kind, key)}"
+        return Reference(reference=target, display=display or None)
+
+
+def outcome_code_system() -> CodeSystem:
+    """The project's code system for outcome measures without a LOINC code (LEFS)."""
+    return CodeSystem(
+        id="outcome-measures",
+        url=OUTCOME_MEASURES_SYSTEM,
+        version="1",
+        name="FracturecareOutcomeMeasures",
+        title="Fracturecare outcome measures",
+        status="active",
+        experimental=False,
+        publisher="fracturecare",
+        description="Outcome measures recorded by fracturecare that have no LOINC code.",
+        caseSensitive=True,
+        content="complete",
+        count=1,
+        concept=[{"code": "lefs-total", "display": "LEFS total score",
+                  "definition": "Lower Extremity Functional Scale: sum of 20 items scored 0-4 (0-80)."}],
+        text=_narrative("Outcome measures without a LOINC code: lefs-total (LEFS total score, 0-80)."),
+    )
+
+
+def organization_resource(refs: Refs) -> Organization:
+    clinic = settings.CLINIC
+    telecom = [t for t in (
+        {"system": "phone", "value": clinic.get("phone")} if clinic.get("phone") else None,
+        {"system": "email", "value": clinic.get("email")} if clinic.get("email") else None,
+        {"system": "url", "value": clinic["base_url"]},
+    ) if t]
+    return Organization(
+        id=refs.id("Organization", "clinic"), active=True, name=clinic["name"], telecom=telecom,
+        type=[_cc("Healthcare Provider", Coding(
+            system="http://terminology.hl7.org/CodeSystem/organization-type", code="prov"))],
+        text=_narrative(clinic["name"], clinic.get("phone", ""), clinic.get("email", "")),
+    )
+
+
+def location_resource(location, refs: Refs) -> FhirLocation:
+    return FhirLocation(
+        id=refs.id("Location", location.pk), status="active" if location.active else "inactive",
+        name=location.name, address={"text": location.address} if location.address else None,
+        managingOrganization=refs.ref("Organization", "clinic"),
+        text=_narrative(location.name, location.address),
+    )
+
+
+def practitioner_resource(user, refs: Refs) -> Practitioner:
+    name = user.get_full_name() or user.get_username()
+    return Practitioner(
+        id=refs.id("Practitioner", user.pk), active=user.is_active,
+        identifier=[{"system": f"{CANONICAL_BASE}/sid/staff-login", "value": str(user.pk)}],
+        name=[{"text": name, "family": user.last_name or None,
+               "given": [user.first_name] if user.first_name else None}],
+        text=_narrative(name),
+    )
+
+
+def patient_resource(patient, refs: Refs) -> Patient:
     return Patient(
-        identifier=[{"system": _system("patient-id"), "value": str(patient.pk)}],
+        id=refs.id("Patient", patient.pk),
+        identifier=[{"system": f"{CANONICAL_BASE}/sid/patient-number", "value": str(patient.pk),
+                     "assigner": refs.ref("Organization", "clinic")}],
         name=[{"family": patient.last_name, "given": [patient.first_name], "text": patient.full_name}],
         gender=GENDERS.get(patient.sex, "unknown"),
         birthDate=patient.date_of_birth,
@@ -88,33 +188,49 @@ def patient_resource(patient) -> Patient:
             {"system": "phone", "value": patient.phone} if patient.phone else None,
             {"system": "email", "value": patient.email} if patient.email else None,
         ) if t] or None,
+        managingOrganization=refs.ref("Organization", "clinic"),
+        text=_narrative(patient.full_name, f"Born {patient.date_of_birth:%Y-%m-%d}"),
     )
 
 
-def condition_resource(version, patient_ref: str) -> Condition:
+def icd_codings(site_id: str, side: str, seventh: str) -> list[Coding]:
+    """Billable ICD-10-CM codings (with the 7th character) and their descriptions; invalid ones left out."""
+    out = []
+    for base, _laterality in coding.stress_fracture_bases(site_id, side):
+        code = f"{base}{seventh}"
+        if coding.code_is_valid(code):
+            out.append(Coding(system=coding.ICD10CM_SYSTEM, code=code, display=icd.get_description(code)))
+    return out
+
+
+def condition_resource(version, refs: Refs, *, seventh: str) -> Condition:
     injury = version.snapshot["plan"].get("injury", {})
     site_id, side = injury.get("site", ""), injury.get("side", "")
     label = injury.get("label", site_id)
-    codings = [
-        Coding(system=coding.ICD10CM_SYSTEM, code=base)
-        for base, _lat in coding.stress_fracture_bases(site_id, side)
-    ]
+    codings = icd_codings(site_id, side, seventh)
     codings.append(Coding(system=SNOMED, code=STRESS_FRACTURE_SCTID, display="Stress fracture (disorder)",
                           userSelected=False))
     site_codings = []
     if site_id in SITE_SCTIDS:
         code, display = SITE_SCTIDS[site_id]
         site_codings.append(Coding(system=SNOMED, code=code, display=display, userSelected=False))
+    title = f"Stress fracture, {label.lower()}, {side}"
     return Condition(
+        id=refs.id("Condition", f"plan-{version.plan_id}"),
         clinicalStatus=_cc("Active", Coding(
             system="http://terminology.hl7.org/CodeSystem/condition-clinical", code="active")),
+        verificationStatus=_cc("Confirmed", Coding(
+            system="http://terminology.hl7.org/CodeSystem/condition-ver-status", code="confirmed")),
         category=[_cc("Encounter diagnosis", Coding(
             system="http://terminology.hl7.org/CodeSystem/condition-category", code="encounter-diagnosis"))],
-        code=_cc(f"Stress fracture, {label.lower()}, {side}", *codings),
+        code=_cc(title, *codings),
         bodySite=[_cc(f"{label}, {side}", *site_codings)],
-        subject=Reference(reference=patient_ref),
+        subject=refs.ref("Patient", version.plan.patient_id),
         recordedDate=version.signed_at,
-        note=[{"text": THIRD_PARTY_NOTE}],
+        recorder=refs.ref("Practitioner", version.signed_by_id),
+        note=[{"text": f"{SEVENTH_ENCOUNTER.get(seventh, '')} (ICD-10-CM 7th character {seventh}). "
+                       f"{THIRD_PARTY_NOTE}"}],
+        text=_narrative(title, ", ".join(c.code for c in codings if c.system == coding.ICD10CM_SYSTEM)),
     )
 
 
@@ -128,7 +244,7 @@ def _activity(description: str, item: dict) -> CarePlanActivity:
     )
 
 
-def careplan_resource(version, patient_ref: str, condition_ref: str) -> CarePlan:
+def careplan_resource(version, refs: Refs) -> CarePlan:
     plan = version.snapshot["plan"]
     activities = [_activity(i.get("title") or i.get("id", ""), i) for i in plan.get("conventional", [])]
     acu = plan.get("acupuncture", {})
@@ -139,23 +255,42 @@ def careplan_resource(version, patient_ref: str, condition_ref: str) -> CarePlan
     if not dn.get("deferred"):
         activities += [_activity(f"Dry needling {t.get('name') or t['muscle']} ({t['side']})", t)
                        for t in dn.get("targets", [])]
+    title = f"Stress fracture care plan, version {version.number}"
     return CarePlan(
+        id=refs.id("CarePlan", f"plan-{version.plan_id}-v{version.number}"),
         status="active",
         intent="plan",
-        title=f"Stress fracture care plan, version {version.number}",
-        subject=Reference(reference=patient_ref),
-        addresses=[Reference(reference=condition_ref)],
+        title=title,
+        subject=refs.ref("Patient", version.plan.patient_id),
+        addresses=[refs.ref("Condition", f"plan-{version.plan_id}")],
         created=version.signed_at,
-        author=Reference(display=version.snapshot.get("signed_by", {}).get("name", "")),
+        author=refs.ref("Practitioner", version.signed_by_id),
         activity=activities or None,
         note=[{"text": f"Signed plan version {version.number}; engine {version.engine_version}, "
                        f"knowledge {version.knowledge_version}."}],
+        text=_narrative(title, *(a.detail.description for a in activities)),
     )
 
 
-def procedure_resources(visit, patient_ref: str) -> list[Procedure]:
+def encounter_resource(visit, refs: Refs, *, location_id: int | None) -> Encounter:
+    day = visit.visit_date.isoformat()
+    return Encounter(
+        id=refs.id("Encounter", f"visit-{visit.pk}"),
+        status="finished",
+        class_fhir=Coding(system="http://terminology.hl7.org/CodeSystem/v3-ActCode", code="AMB",
+                          display="ambulatory"),
+        type=[_cc("Stress fracture treatment visit")],
+        subject=refs.ref("Patient", visit.patient_id),
+        participant=[{"individual": refs.ref("Practitioner", visit.clinician_id)}],
+        period={"start": day, "end": day},
+        location=[{"location": refs.ref("Location", location_id)}] if location_id else None,
+        serviceProvider=refs.ref("Organization", "clinic"),
+        text=_narrative(f"Visit on {day}"),
+    )
+
+
+def procedure_resources(visit, refs: Refs) -> list[Procedure]:
     """One Procedure per modality given at a signed visit, CPT code only (no copyrighted descriptor)."""
-    clinician = visit.clinician.get_full_name() or visit.clinician.get_username()
     out = []
     points = list(visit.points.all())
     targets = list(visit.dry_needling.all())
@@ -168,68 +303,140 @@ def procedure_resources(visit, patient_ref: str) -> list[Procedure]:
         out.append(("Dry needling", code, ", ".join(f"{t.muscle_name} {t.side}" for t in targets)))
     return [
         Procedure(
+            id=refs.id("Procedure", f"visit-{visit.pk}-{i}"),
             status="completed",
             code=_cc(label, Coding(system=coding.CPT_SYSTEM, code=code)),
-            subject=Reference(reference=patient_ref),
+            subject=refs.ref("Patient", visit.patient_id),
+            encounter=refs.ref("Encounter", f"visit-{visit.pk}"),
             performedDateTime=visit.visit_date,
-            performer=[{"actor": Reference(display=clinician)}],
+            performer=[{"actor": refs.ref("Practitioner", visit.clinician_id)}],
             note=[{"text": f"Sites: {where}."}],
+            text=_narrative(f"{label} on {visit.visit_date:%Y-%m-%d}", f"Sites: {where}."),
         )
-        for label, code, where in out
+        for i, (label, code, where) in enumerate(out)
     ]
 
 
-def _observation(assessment, patient_ref: str, concept: CodeableConcept, value: int) -> Observation:
+def _observation(assessment, refs: Refs, key: str, concept: CodeableConcept, value: int,
+                 encounter_key: str | None) -> Observation:
+    recorder = assessment.recorded_by
+    # A patient who answers a questionnaire is the performer of their own observation.
+    if getattr(recorder, "role", "") == "patient":
+        performer = refs.ref("Patient", assessment.patient_id)
+    else:
+        performer = refs.ref("Practitioner", assessment.recorded_by_id)
     return Observation(
+        id=refs.id("Observation", key),
         status="final",
         category=[_cc("Survey", Coding(
             system="http://terminology.hl7.org/CodeSystem/observation-category", code="survey"))],
         code=concept,
-        subject=Reference(reference=patient_ref),
+        subject=refs.ref("Patient", assessment.patient_id),
+        encounter=refs.ref("Encounter", encounter_key) if encounter_key else None,
         effectiveDateTime=assessment.assessed_on,
+        performer=[performer],
         valueInteger=value,
+        text=_narrative(f"{concept.text}: {value} on {assessment.assessed_on:%Y-%m-%d}"),
     )
 
 
-def observation_resources(assessment, patient_ref: str) -> list[Observation]:
+def observation_resources(assessment, refs: Refs, encounter_key: str | None = None) -> list[Observation]:
     out = []
     if assessment.pain_nrs is not None:
-        out.append(_observation(assessment, patient_ref, _cc(
+        out.append(_observation(assessment, refs, f"outcome-{assessment.pk}-0", _cc(
             "Pain NRS (0-10)", Coding(system=LOINC, code=PAIN_NRS_LOINC,
                                       display="Pain severity - 0-10 verbal numeric rating [Score] - Reported")),
-            assessment.pain_nrs))
+            assessment.pain_nrs, encounter_key))
     if assessment.lefs_total is not None:
-        out.append(_observation(assessment, patient_ref, _cc(
-            "Lower Extremity Functional Scale total (0-80); no LOINC code exists",
-            Coding(system=local_outcome_system(), code="lefs-total", display="LEFS total score")),
-            assessment.lefs_total))
+        out.append(_observation(assessment, refs, f"outcome-{assessment.pk}-1", _cc(
+            "Lower Extremity Functional Scale total (0-80)",
+            Coding(system=OUTCOME_MEASURES_SYSTEM, code="lefs-total", display="LEFS total score")),
+            assessment.lefs_total, encounter_key))
+    return out
+
+
+def appointment_resource(appointment, refs: Refs) -> FhirAppointment:
+    status = APPOINTMENT_STATUS.get(appointment.status, "booked")
+    name = appointment.appointment_type.name
+    participants = [
+        {"actor": refs.ref("Patient", appointment.patient_id), "status": "accepted"},
+        {"actor": refs.ref("Practitioner", appointment.practitioner.user_id), "status": "accepted"},
+        {"actor": refs.ref("Location", appointment.location_id), "status": "accepted"},
+    ]
+    return FhirAppointment(
+        id=refs.id("Appointment", appointment.pk),
+        status=status,
+        serviceType=[_cc(name)],
+        description=name,
+        start=appointment.start,
+        end=appointment.end,
+        minutesDuration=int((appointment.end - appointment.start).total_seconds() // 60),
+        created=appointment.created_at,
+        participant=participants,
+        text=_narrative(f"{name}, {appointment.start:%Y-%m-%d %H:%M} ({status})"),
+    )
+
+
+def record_resources(record: PatientRecord, refs: Refs) -> list[Resource]:
+    """Every resource of one patient's record, the shared ones (clinic, staff, places) first."""
+    visits_by_day = {v.visit_date: v for v in record.visits}
+    appointment_location = {a.start.date(): a.location_id for a in record.appointments}
+    users = {}
+    for visit in record.visits:
+        users[visit.clinician_id] = visit.clinician
+    for appointment in record.appointments:
+        users[appointment.practitioner.user_id] = appointment.practitioner.user
+    for assessment in record.outcomes:
+        if getattr(assessment.recorded_by, "role", "") != "patient":
+            users[assessment.recorded_by_id] = assessment.recorded_by
+    version = record.plan_version
+    if version is not None:
+        users[version.signed_by_id] = version.signed_by
+    locations = {a.location_id: a.location for a in record.appointments}
+
+    out: list[Resource] = [organization_resource(refs), patient_resource(record.patient, refs)]
+    out += [practitioner_resource(u, refs) for _, u in sorted(users.items())]
+    out += [location_resource(loc, refs) for _, loc in sorted(locations.items())]
+    if version is not None:
+        out.append(condition_resource(version, refs, seventh=record.seventh))
+        out.append(careplan_resource(version, refs))
+    for visit in record.visits:
+        out.append(encounter_resource(visit, refs, location_id=appointment_location.get(visit.visit_date)))
+        out += procedure_resources(visit, refs)
+    for assessment in record.outcomes:
+        same_day = visits_by_day.get(assessment.assessed_on)
+        out += observation_resources(assessment, refs, f"visit-{same_day.pk}" if same_day else None)
+    out += [appointment_resource(a, refs) for a in record.appointments]
+    if any(o.lefs_total is not None for o in record.outcomes):
+        out.append(outcome_code_system())
     return out
 
 
 def build_bundle(record: PatientRecord) -> Bundle:
     """The patient's record as a collection Bundle; every resource is validated on construction."""
-    entries = []
-
-    def add(kind: str, pk, resource) -> str:
-        url = _urn(kind, pk)
-        entries.append(BundleEntry(fullUrl=url, resource=resource))
-        return url
-
-    patient_ref = add("Patient", record.patient.pk, patient_resource(record.patient))
-    version = record.plan_version
-    if version is not None:
-        condition_ref = add("Condition", f"plan-{version.plan_id}", condition_resource(version, patient_ref))
-        add("CarePlan", f"plan-{version.plan_id}-v{version.number}",
-            careplan_resource(version, patient_ref, condition_ref))
-    for visit in record.visits:
-        for i, procedure in enumerate(procedure_resources(visit, patient_ref)):
-            add("Procedure", f"visit-{visit.pk}-{i}", procedure)
-    for assessment in record.outcomes:
-        for i, observation in enumerate(observation_resources(assessment, patient_ref)):
-            add("Observation", f"outcome-{assessment.pk}-{i}", observation)
+    refs = Refs("bundle")
+    entries = [
+        BundleEntry(fullUrl=f"urn:uuid:{r.id}" if r.get_resource_type() != "CodeSystem" else r.url, resource=r)
+        for r in record_resources(record, refs)
+    ]
     return Bundle(
         type="collection",
         timestamp=datetime.datetime.now(datetime.UTC),
-        identifier={"system": _system("export"), "value": str(uuid.uuid4())},
+        identifier={"system": f"{CANONICAL_BASE}/sid/export", "value": str(uuid.uuid4())},
         entry=entries,
     )
+
+
+def bulk_lines(records: Iterable[PatientRecord],
+               dump: Callable[[Resource], str]) -> Iterable[tuple[str, str]]:
+    """(resource type, NDJSON line) for each resource of each record, shared resources once."""
+    refs = Refs("bulk")
+    seen: set[tuple[str, str]] = set()
+    for record in records:
+        for resource in record_resources(record, refs):
+            kind = resource.get_resource_type()
+            if kind in SHARED_KINDS:
+                if (kind, resource.id) in seen:
+                    continue
+                seen.add((kind, resource.id))
+            yield kind, dump(resource)

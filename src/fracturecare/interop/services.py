@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
-from fracturecare.interop.fhir import build_bundle
-from fracturecare.interop.selectors import patient_record_for_export
+from fracturecare.interop.fhir import build_bundle, bulk_lines
+from fracturecare.interop.selectors import all_patient_records, patient_record_for_export
 
 
 def fhir_export(*, patient, actor, request=None, actor_label: str = "") -> dict:
@@ -15,6 +18,35 @@ def fhir_export(*, patient, actor, request=None, actor_label: str = "") -> dict:
     for entry in data.get("entry", []):
         kind = entry["resource"]["resourceType"]
         counts[kind] = counts.get(kind, 0) + 1
-    audit_record(actor=actor, action="patient.fhir_exported", patient=patient, obj=patient,
+    audit_record(actor=actor, action=AuditAction.PATIENT_FHIR_EXPORTED, patient=patient, obj=patient,
                  data={"resources": counts}, request=request, actor_label=actor_label)
     return data
+
+
+def fhir_bulk_export(*, directory, actor_label: str) -> dict[str, int]:
+    """Every patient's record as Bulk Data NDJSON files, one per resource type (`Patient.ndjson` …).
+
+    Returns the number of resources written per type. One audit event records the export (it
+    covers every patient, so it names none).
+    """
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, object] = {}
+    counts: dict[str, int] = {}
+    try:
+        for kind, line in bulk_lines(all_patient_records(), _ndjson_line):
+            handle = files.get(kind)
+            if handle is None:
+                handle = files[kind] = (out / f"{kind}.ndjson").open("w", encoding="utf-8")
+            handle.write(line + "\n")
+            counts[kind] = counts.get(kind, 0) + 1
+    finally:
+        for handle in files.values():
+            handle.close()
+    audit_record(actor=None, action=AuditAction.PATIENT_FHIR_BULK_EXPORTED, data={"resources": counts},
+                 actor_label=actor_label)
+    return counts
+
+
+def _ndjson_line(resource) -> str:
+    return resource.model_dump_json(exclude_none=True, by_alias=True)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.charting.models import Visit
 from fracturecare.interop import coding
@@ -40,7 +41,7 @@ def _superbill(request, pk: int):
         values = form.cleaned_data if form.is_bound else {}
         bill = build_superbill(visit=visit, minutes=values.get("minutes"), reinserted=values.get("reinserted", False),
                                seventh=values.get("seventh") or None)
-        audit_record(actor=request.user, action="visit.superbill_viewed", patient=visit.patient, obj=visit,
+        audit_record(actor=request.user, action=AuditAction.VISIT_SUPERBILL_VIEWED, patient=visit.patient, obj=visit,
                      data={"codes": [d.code for d in bill.diagnoses] + [line.code for line in bill.lines]},
                      request=request)
     return visit, form, bill

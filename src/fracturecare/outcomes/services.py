@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.outcomes.measures import lefs_total
 from fracturecare.outcomes.models import OutcomeAssessment
@@ -60,7 +61,7 @@ def assessment_create(
     assessment.save()
     audit_record(
         actor=recorded_by,
-        action="outcome.recorded",
+        action=AuditAction.OUTCOME_RECORDED,
         patient=patient,
         obj=assessment,
         data={"nrs": pain_nrs is not None, "lefs": total is not None, "phase": bool(phase)},
@@ -81,5 +82,7 @@ def assessment_void(*, assessment: OutcomeAssessment, actor, reason: str, reques
     assessment.voided_at, assessment.voided_by, assessment.void_reason = timezone.now(), actor, reason
     assessment.full_clean()
     assessment.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    audit_record(actor=actor, action="outcome.voided", patient=assessment.patient, obj=assessment, request=request)
+    audit_record(
+        actor=actor, action=AuditAction.OUTCOME_VOIDED, patient=assessment.patient, obj=assessment, request=request
+    )
     return assessment

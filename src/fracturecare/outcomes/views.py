@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
-from fracturecare.handouts.selectors import latest_signed_plan_for_patient
 from fracturecare.outcomes import measures, services, stages
 from fracturecare.outcomes.forms import AssessmentForm, VoidForm
 from fracturecare.outcomes.models import OutcomeAssessment
 from fracturecare.outcomes.selectors import REVIEW_INTERVAL_DAYS, outcome_summary
 from fracturecare.patients.models import Patient
+from fracturecare.planning.selectors import latest_signed_plan_for_patient
 
 
 def _patient(patient_id: int) -> Patient:
@@ -55,7 +56,7 @@ def patient_outcomes(request, patient_id: int):
     summary = outcome_summary(patient)
     audit_record(
         actor=request.user,
-        action="outcome.viewed",
+        action=AuditAction.OUTCOME_VIEWED,
         patient=patient,
         obj=patient,
         data={"shown": len(summary.assessments)},
@@ -89,7 +90,7 @@ def assessment_create(request, patient_id: int):
     has_intake = OutcomeAssessment.objects.filter(patient=patient).exists()
     if request.method == "GET":
         form.initial.setdefault("timepoint", "review" if has_intake else "intake")
-        audit_record(actor=request.user, action="outcomes.form_opened", patient=patient, request=request)
+        audit_record(actor=request.user, action=AuditAction.OUTCOMES_FORM_OPENED, patient=patient, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_create(

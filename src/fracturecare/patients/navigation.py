@@ -23,7 +23,7 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("Home", "patients:home"),
+    Section("Home", "dashboard:home"),
     Section(
         "Patients",
         "patients:list",

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from fracturecare.accounts.permissions import CLINICAL
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
 from fracturecare.patients.timeline import TimelineEntry, build_timeline
@@ -79,7 +80,7 @@ def patient_record(*, patient: Patient, user, request=None) -> list[TimelineEntr
     entries = build_timeline(patient=patient, include_clinical=clinical)
     audit_record(
         actor=user,
-        action="patient.viewed",
+        action=AuditAction.PATIENT_VIEWED,
         patient=patient,
         obj=patient,
         data={"clinical": clinical, "entries": len(entries)},

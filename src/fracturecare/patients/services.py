@@ -6,6 +6,7 @@ import re
 
 from django.db import transaction
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
 
@@ -40,7 +41,7 @@ def patient_create(*, actor, request=None, **fields) -> Patient:
     patient = Patient(**_clean_fields(fields))
     patient.full_clean()
     patient.save()
-    audit_record(actor=actor, action="patient.created", patient=patient, obj=patient, request=request)
+    audit_record(actor=actor, action=AuditAction.PATIENT_CREATED, patient=patient, obj=patient, request=request)
     return patient
 
 
@@ -57,7 +58,7 @@ def patient_update(*, actor, patient: Patient, request=None, **fields) -> Patien
     patient.full_clean()
     patient.save()
     audit_record(
-        actor=actor, action="patient.updated", patient=patient, obj=patient,
+        actor=actor, action=AuditAction.PATIENT_UPDATED, patient=patient, obj=patient,
         data={"fields": changed}, request=request,
     )
     return patient

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients import selectors, services
 from fracturecare.patients.forms import PatientForm, PatientSearchForm
@@ -24,7 +25,7 @@ def patient_list(request):
     paginator = Paginator(selectors.patient_list(query=query), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     audit_record(
-        actor=request.user, action="patient.list_viewed",
+        actor=request.user, action=AuditAction.PATIENT_LIST_VIEWED,
         data={"searched": bool(query), "page": page.number, "shown": len(page.object_list)},
         request=request,
     )
@@ -56,7 +57,7 @@ def patient_edit(request, patient_id: int):
         messages.success(request, "Patient details saved.")
         return redirect("patients:detail", patient_id=patient_id)
     if request.method == "GET":
-        audit_record(actor=request.user, action="patient.viewed", patient=patient, obj=patient,
+        audit_record(actor=request.user, action=AuditAction.PATIENT_VIEWED, patient=patient, obj=patient,
                      data={"form": "edit"}, request=request)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 

@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 
 from fracturecare.accounts.api_auth import API_AUTH
 from fracturecare.accounts.permissions import CLINICAL
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.evaluations.case_schema import case_schema
 from fracturecare.planning.services import plan_generate
@@ -61,7 +62,7 @@ def create_plan(request):
     # Who called and how: every answer past authentication is audited, refusals included.
     via = {"auth": "token", "token": token.pk} if token else {"auth": "session"}
     if user.role not in CLINICAL:
-        audit_record(actor=user, action="plan.api_refused", data={**via, "role": user.role}, request=request)
+        audit_record(actor=user, action=AuditAction.PLAN_API_REFUSED, data={**via, "role": user.role}, request=request)
         raise HttpError(403, "Only clinicians and clinic admins may generate plans.")
     try:
         case = json.loads(request.body or b"")
@@ -75,9 +76,9 @@ def create_plan(request):
         except CaseError as exc:
             errors = [(e.field, e.message) for e in exc.errors]
     if errors:
-        audit_record(actor=user, action="plan.api_rejected",
+        audit_record(actor=user, action=AuditAction.PLAN_API_REJECTED,
                      data={**via, "fields": sorted({f for f, _ in errors})}, request=request)
         return _invalid(errors)
-    audit_record(actor=user, action="plan.api_generated",
+    audit_record(actor=user, action=AuditAction.PLAN_API_GENERATED,
                  data={**via, "triage": plan.get("triage", {}).get("level")}, request=request)
     return JsonResponse(plan, json_dumps_params={"ensure_ascii": False})

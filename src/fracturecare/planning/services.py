@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.planning import edits as plan_edits
 from fracturecare.planning.models import EditAction, Plan, PlanEdit, PlanVersion
@@ -52,7 +53,7 @@ def plan_create(*, evaluation, generated: dict, actor, request=None, at: datetim
     plan.full_clean()
     plan.save()
     audit_record(
-        actor=actor, action="plan.generated", patient=evaluation.patient, obj=plan,
+        actor=actor, action=AuditAction.PLAN_GENERATED, patient=evaluation.patient, obj=plan,
         data={"evaluation": evaluation.pk, "triage": plan.triage_level,
               "engine_version": plan.engine_version, "knowledge_version": plan.knowledge_version},
         request=request,
@@ -147,7 +148,7 @@ def plan_change(
     edit.full_clean()
     edit.save()
     audit_record(
-        actor=actor, action="plan.changed", patient=plan.patient, obj=plan,
+        actor=actor, action=AuditAction.PLAN_CHANGED, patient=plan.patient, obj=plan,
         data={"edit": edit.pk, "action": action, "section": section, "key": key,
               "override": edit.override, "version": edit.version},
         request=request,
@@ -163,7 +164,7 @@ def plan_change_withdraw(*, edit: PlanEdit, actor, request=None) -> None:
         raise plan_edits.EditError("edit", "This change is part of a signed version and is kept.")
     PlanEdit.objects.filter(pk=edit.pk).delete()
     audit_record(
-        actor=actor, action="plan.change_withdrawn", patient=edit.plan.patient, obj=edit.plan,
+        actor=actor, action=AuditAction.PLAN_CHANGE_WITHDRAWN, patient=edit.plan.patient, obj=edit.plan,
         data={"edit": edit.pk, "section": edit.section, "key": edit.key}, request=request,
     )
 
@@ -227,7 +228,7 @@ def plan_sign(
     except IntegrityError:
         raise SignError("amendment_reason", "Someone else signed this plan a moment ago; reload it.") from None
     audit_record(
-        actor=actor, action="plan.signed" if version.number == 1 else "plan.amended",
+        actor=actor, action=AuditAction.PLAN_SIGNED if version.number == 1 else AuditAction.PLAN_AMENDED,
         patient=plan.patient, obj=plan,
         data={"version": version.number, "changes": len(work.pending), "triage": plan.triage_level},
         request=request,

@@ -15,6 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from fracturecare.accounts.models import Role, User
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
 
@@ -66,7 +67,7 @@ def portal_invite(
         user.is_active = True
         user.full_clean()
         user.save(update_fields=["email", "is_active"])
-    audit_record(actor=actor, actor_label=actor_label, action="portal.invited", patient=patient, obj=user,
+    audit_record(actor=actor, actor_label=actor_label, action=AuditAction.PORTAL_INVITED, patient=patient, obj=user,
                  data={"user": user.pk, "new_login": created}, request=request)
     return Invitation(user=user, created=created, link=set_password_link(user))
 

@@ -10,17 +10,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.handouts.content import handout_content
 from fracturecare.handouts.pdf import handout_pdf
+from fracturecare.interop.services import fhir_export
 from fracturecare.knowledge import load_knowledge
 from fracturecare.outcomes.selectors import outcome_summary
+from fracturecare.patients.models import Patient
 from fracturecare.patients.selectors import patient_or_404
 from fracturecare.portal import selectors, services
 from fracturecare.portal.forms import InviteForm
@@ -41,7 +44,7 @@ def patient_login_required(view):
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if user.role != Role.PATIENT:
-            return redirect("patients:home")
+            return redirect("dashboard:home")
         return view(request, selectors.patient_of(user), *args, **kwargs)
 
     wrapper.allowed_roles = (Role.PATIENT,)
@@ -58,14 +61,14 @@ def _no_store(response):
 def home(request, patient):
     """Upcoming appointments, signed plans' handouts and the outcome chart, for this patient only."""
     if patient is None:
-        audit_record(actor=request.user, action="portal.viewed", data={"linked": False}, request=request)
+        audit_record(actor=request.user, action=AuditAction.PORTAL_VIEWED, data={"linked": False}, request=request)
         return _no_store(render(request, "portal/not_linked.html"))
     appointments = selectors.upcoming_appointments(patient)
     plans = selectors.signed_plans(patient)
     outcomes = outcome_summary(patient)
     live = [a for a in outcomes.assessments if not a.is_voided]
     audit_record(
-        actor=request.user, action="portal.viewed", patient=patient, obj=patient,
+        actor=request.user, action=AuditAction.PORTAL_VIEWED, patient=patient, obj=patient,
         data={"appointments": len(appointments), "plans": [s.plan.pk for s in plans], "outcomes": len(live)},
         request=request,
     )
@@ -85,13 +88,13 @@ def handout(request, patient, plan_id: int):
     version = selectors.own_signed_version(patient=patient, plan_id=plan_id) if patient else None
     if version is None:
         # Someone asked for a plan that is not theirs (or not signed): worth a line in the log.
-        audit_record(actor=request.user, action="portal.handout_refused", patient=patient,
+        audit_record(actor=request.user, action=AuditAction.PORTAL_HANDOUT_REFUSED, patient=patient,
                      data={"plan": plan_id}, request=request)
         raise Http404("No such plan")
     snapshot = version.snapshot
     content = handout_content(snapshot, load_knowledge(), patient_first_name=patient.first_name)
     pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=settings.CLINIC)
-    audit_record(actor=request.user, action="portal.handout_downloaded", patient=patient, obj=version.plan,
+    audit_record(actor=request.user, action=AuditAction.PORTAL_HANDOUT_DOWNLOADED, patient=patient, obj=version.plan,
                  data={"version": version.number}, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="care-plan-{version.plan_id}-v{version.number}.pdf"'
@@ -125,6 +128,18 @@ def invite(request, patient_id: int):
                 messages.success(request, f"You {what} {patient.full_name} ({invitation.user.email}).")
             return redirect("portal:invite", patient_id=patient.pk)
     if request.method == "GET":
-        audit_record(actor=request.user, action="patient.viewed", patient=patient, obj=patient,
+        audit_record(actor=request.user, action=AuditAction.PATIENT_VIEWED, patient=patient, obj=patient,
                      data={"form": "portal_invite"}, request=request)
     return render(request, "portal/invite.html", {"patient": patient, "login": login, "form": form})
+
+
+@patient_login_required
+@require_GET
+def record_fhir(request: HttpRequest, patient: Patient | None) -> HttpResponse:
+    """The patient's own record as a FHIR R4 Bundle (JSON download), the same export the clinic makes."""
+    if patient is None:
+        raise Http404("This login is not linked to a patient record yet")
+    data = fhir_export(patient=patient, actor=request.user, request=request)
+    response = JsonResponse(data, json_dumps_params={"indent": 2}, content_type="application/fhir+json")
+    response["Content-Disposition"] = 'attachment; filename="my-health-record-fhir.json"'
+    return _no_store(response)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.public.models import Article, ArticleStatus, ContactMessage, PatientStory
 from fracturecare.ratelimit import RateLimited, client_key_for
@@ -40,7 +41,7 @@ def contact_message_submit(
     )
     msg.full_clean()
     msg.save()
-    audit_record(action="contact.received", obj=msg, request=request, actor_label="public contact form")
+    audit_record(action=AuditAction.CONTACT_RECEIVED, obj=msg, request=request, actor_label="public contact form")
     return msg
 
 
@@ -57,7 +58,7 @@ def contact_message_set_read(*, message: ContactMessage, actor, read: bool = Tru
     message.save(update_fields=["read_at", "read_by"])
     audit_record(
         actor=actor,
-        action="contact.marked_read" if read else "contact.marked_unread",
+        action=AuditAction.CONTACT_MARKED_READ if read else AuditAction.CONTACT_MARKED_UNREAD,
         obj=message,
         request=request,
     )
@@ -73,7 +74,7 @@ def story_create(*, actor, display_name: str, headline: str, body: str, request=
     story = PatientStory(display_name=display_name, headline=headline, body=body)
     story.full_clean()
     story.save()
-    audit_record(actor=actor, action="story.created", obj=story, request=request)
+    audit_record(actor=actor, action=AuditAction.STORY_CREATED, obj=story, request=request)
     return story
 
 
@@ -91,7 +92,7 @@ def story_update(*, story: PatientStory, actor, request=None, **fields) -> Patie
     story.approved_at, story.approved_by = None, None
     story.full_clean()
     story.save()
-    audit_record(actor=actor, action="story.updated", obj=story, data={"fields": changed}, request=request)
+    audit_record(actor=actor, action=AuditAction.STORY_UPDATED, obj=story, data={"fields": changed}, request=request)
     return story
 
 
@@ -104,7 +105,7 @@ def story_record_consent(*, story: PatientStory, actor, note: str, request=None)
     story.consent_recorded_at, story.consent_recorded_by, story.consent_note = timezone.now(), actor, note
     story.full_clean()
     story.save()
-    audit_record(actor=actor, action="story.consent_recorded", obj=story, request=request)
+    audit_record(actor=actor, action=AuditAction.STORY_CONSENT_RECORDED, obj=story, request=request)
     return story
 
 
@@ -115,7 +116,7 @@ def story_withdraw_consent(*, story: PatientStory, actor, request=None) -> Patie
     story.consent_recorded_at, story.consent_recorded_by, story.consent_note = None, None, ""
     story.full_clean()
     story.save()
-    audit_record(actor=actor, action="story.consent_withdrawn", obj=story, request=request)
+    audit_record(actor=actor, action=AuditAction.STORY_CONSENT_WITHDRAWN, obj=story, request=request)
     return story
 
 
@@ -127,7 +128,7 @@ def story_approve(*, story: PatientStory, actor, request=None) -> PatientStory:
     story.approved_at, story.approved_by = timezone.now(), actor
     story.full_clean()
     story.save()
-    audit_record(actor=actor, action="story.approved", obj=story, request=request)
+    audit_record(actor=actor, action=AuditAction.STORY_APPROVED, obj=story, request=request)
     return story
 
 
@@ -137,7 +138,7 @@ def story_unpublish(*, story: PatientStory, actor, request=None) -> PatientStory
     story.approved_at, story.approved_by = None, None
     story.full_clean()
     story.save()
-    audit_record(actor=actor, action="story.unpublished", obj=story, request=request)
+    audit_record(actor=actor, action=AuditAction.STORY_UNPUBLISHED, obj=story, request=request)
     return story
 
 
@@ -175,7 +176,7 @@ def article_create(
     _apply_status(article, status)
     article.full_clean()
     article.save()
-    audit_record(actor=actor, action="article.created", obj=article, data={"status": status}, request=request)
+    audit_record(actor=actor, action=AuditAction.ARTICLE_CREATED, obj=article, data={"status": status}, request=request)
     return article
 
 
@@ -193,5 +194,5 @@ def article_update(*, article: Article, actor, request=None, **fields) -> Articl
     _apply_status(article, status)
     article.full_clean()
     article.save()
-    audit_record(actor=actor, action="article.updated", obj=article, data={"status": status}, request=request)
+    audit_record(actor=actor, action=AuditAction.ARTICLE_UPDATED, obj=article, data={"status": status}, request=request)
     return article

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.public import selectors, services
 from fracturecare.public.forms import ArticleForm, ConsentForm, StoryForm
@@ -50,7 +51,7 @@ def inbox(request):
     )
     audit_record(
         actor=request.user,
-        action="contact.inbox_listed",
+        action=AuditAction.CONTACT_INBOX_LISTED,
         data={"ids": [m.pk for m in page.object_list]},
         request=request,
     )
@@ -62,7 +63,7 @@ def inbox(request):
 @role_required(*INBOX_READERS)
 def inbox_message(request, pk: int):
     message = get_object_or_404(selectors.inbox_messages(), pk=pk)
-    audit_record(actor=request.user, action="contact.viewed", obj=message, request=request)
+    audit_record(actor=request.user, action=AuditAction.CONTACT_VIEWED, obj=message, request=request)
     # Opening a message is reading it; "mark unread" puts it back for a colleague.
     services.contact_message_set_read(message=message, actor=request.user, read=True, request=request)
     return render(request, "public/staff/inbox_message.html", {"message": message})
@@ -109,7 +110,7 @@ def story_admin_create(request):
 def story_admin_edit(request, pk: int):
     story = get_object_or_404(PatientStory, pk=pk)
     if request.method == "GET":
-        audit_record(actor=request.user, action="story.viewed", obj=story, request=request)
+        audit_record(actor=request.user, action=AuditAction.STORY_VIEWED, obj=story, request=request)
     initial = {f: getattr(story, f) for f in services.STORY_FIELDS}
     form = StoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

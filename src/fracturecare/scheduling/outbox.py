@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.scheduling.models import AppointmentStatus, MessageKind, MessageStatus, OutboxMessage
 from fracturecare.scheduling.notifications import build_email
@@ -137,7 +138,7 @@ def outbox_retry(*, message: OutboxMessage, actor, request=None) -> OutboxMessag
     message.save(update_fields=["status", "send_after", "retry_at", "updated_at"])
     audit_record(
         actor=actor,
-        action="outbox.retried",
+        action=AuditAction.OUTBOX_RETRIED,
         patient=message.appointment.patient,
         obj=message,
         data={"kind": message.kind, "attempts": message.attempts},

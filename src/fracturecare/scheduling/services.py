@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
 from fracturecare.ratelimit import RateLimited, client_key_for
@@ -127,7 +128,7 @@ def patient_match_or_create(
     audit_record(
         actor=actor,
         actor_label=actor_label,
-        action="patient.created",
+        action=AuditAction.PATIENT_CREATED,
         patient=patient,
         obj=patient,
         data={"via": "booking"},
@@ -306,7 +307,7 @@ def appointment_book(
     audit_record(
         actor=booked_by,
         actor_label=actor_label,
-        action="appointment.booked",
+        action=AuditAction.APPOINTMENT_BOOKED,
         patient=patient,
         obj=appointment,
         data={"source": source, "type": appointment_type.slug, "practitioner": practitioner.pk},
@@ -345,7 +346,7 @@ def appointment_cancel(
     audit_record(
         actor=actor,
         actor_label=actor_label,
-        action="appointment.cancelled",
+        action=AuditAction.APPOINTMENT_CANCELLED,
         patient=appointment.patient,
         obj=appointment,
         request=request,
@@ -403,7 +404,7 @@ def appointment_move(
     audit_record(
         actor=actor,
         actor_label=actor_label,
-        action="appointment.moved",
+        action=AuditAction.APPOINTMENT_MOVED,
         patient=appointment.patient,
         obj=appointment,
         data={"from": old, "to": {"start": slot.start.isoformat(), "practitioner": practitioner.pk}},
