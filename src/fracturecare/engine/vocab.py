@@ -92,12 +92,12 @@ def refusal(path: str, value: Any, vocabulary: Vocabulary, what: str) -> FieldEr
 class Resolution:
     """The case with its free text turned into codes, and a record of each translation."""
 
-    case: dict
-    notes: list[dict] = field(default_factory=list)
+    case: dict[str, Any]
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _resolve_list(case: dict, path: str, vocabulary: Vocabulary, what: str, none_words: frozenset[str],
-                  errors: list[FieldError], notes: list[dict]) -> None:
+def _resolve_list(case: dict[str, Any], path: str, vocabulary: Vocabulary, what: str, none_words: frozenset[str],
+                  errors: list[FieldError], notes: list[dict[str, Any]]) -> None:
     values = case.get(path)
     if not isinstance(values, list):
         return  # the schema names the wrong type
@@ -120,14 +120,15 @@ def _resolve_list(case: dict, path: str, vocabulary: Vocabulary, what: str, none
             continue
         if code not in out:
             out.append(code)
-        note = {"field": f"{path}[{index}]", "given": value, "code": code, "label": vocabulary.labels[code]}
+        note: dict[str, Any] = {"field": f"{path}[{index}]", "given": value, "code": code,
+                                "label": vocabulary.labels[code]}
         if code in vocabulary.classes:
             note["classes"] = list(vocabulary.classes[code])
         notes.append(note)
     case[path] = out
 
 
-def resolve_case(case: dict, vocabularies: Mapping[str, Vocabulary], regions: Mapping[str, Vocabulary],
+def resolve_case(case: dict[str, Any], vocabularies: Mapping[str, Vocabulary], regions: Mapping[str, Vocabulary],
                  bones: Vocabulary, none_words: frozenset[str]) -> Resolution:
     """Resolve medications, conditions, bone and region to codes; raise CaseError on any unknown.
 
@@ -136,7 +137,7 @@ def resolve_case(case: dict, vocabularies: Mapping[str, Vocabulary], regions: Ma
     resolved = {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
                 for k, v in case.items()}
     errors: list[FieldError] = []
-    notes: list[dict] = []
+    notes: list[dict[str, Any]] = []
     _resolve_list(resolved, "medications", vocabularies["medications"], "medication or drug class",
                   none_words, errors, notes)
     _resolve_list(resolved, "conditions", vocabularies["conditions"], "condition", none_words, errors, notes)
@@ -155,7 +156,7 @@ def resolve_case(case: dict, vocabularies: Mapping[str, Vocabulary], regions: Ma
                 if isinstance(region, str):
                     known = regions.get(code)
                     region_code = known.resolve(region) if known else None
-                    if region_code is None:
+                    if known is None or region_code is None:
                         if known is None or not known.labels:
                             errors.append(FieldError("injury.region", f"{region!r}: the {code} has no regions to "
                                                                       "choose from; leave the region out"))
