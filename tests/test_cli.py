@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 CLI = str(Path(sys.executable).with_name("fracturecare"))
@@ -73,3 +74,25 @@ def test_a_missing_file_is_bad_input(tmp_path):
 def test_an_unknown_format_is_a_usage_error():
     proc = run("plan", "-", "--format", "xml", stdin="{}")
     assert proc.returncode == 2 and proc.stdout == ""
+
+
+def test_batch_output_is_json_that_meets_the_plan_contract():
+    """`plan` does not validate its output on every call (speed); the contract is checked here."""
+    schema = json.loads((Path(__file__).parents[1] / "src/fracturecare/contracts/plan.schema.json").read_text())
+    proc = run("plan", "-", stdin=json.dumps([C01, C02]))
+    assert proc.returncode == 0, proc.stderr
+    plans = json.loads(proc.stdout)
+    single = json.loads(run("plan", "-", stdin=json.dumps(C02)).stdout)
+    assert plans[1] == single
+    validator = jsonschema.Draft202012Validator(schema)
+    for plan in plans:
+        assert not list(validator.iter_errors(plan))
+    assert len(plans) == 2
+
+
+def test_nan_is_not_json_and_is_refused():
+    case = json.dumps(C01).replace('"pain_nrs": 5', '"pain_nrs": NaN')
+    assert "NaN" in case
+    proc = run("plan", "-", stdin=case)
+    assert proc.returncode == 2
+    assert "not JSON" in proc.stderr and proc.stdout == ""

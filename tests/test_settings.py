@@ -61,3 +61,38 @@ def test_a_bad_setting_stops_the_app_with_its_name(tmp_path, variable, value, me
     proc = subprocess.run([CLI, "manage", "check"], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert message in proc.stderr
+
+
+def _deploy_env(tmp_path, base_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "FRACTURECARE_DATA_DIR": str(tmp_path),
+        "FRACTURECARE_DEBUG": "false",
+        "FRACTURECARE_SECRET_KEY": "k" * 20 + "-deploy-check-" + "x" * 30,
+        "FRACTURECARE_ALLOWED_HOSTS": "clinic.example.org",
+        "FRACTURECARE_BASE_URL": base_url,
+    }
+
+
+def test_the_production_profile_passes_the_deploy_check(tmp_path):
+    env = _deploy_env(tmp_path, "https://clinic.example.org")
+    proc = subprocess.run([CLI, "manage", "check", "--deploy", "--fail-level", "WARNING"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "no issues" in proc.stdout
+
+
+def test_an_http_base_url_fails_the_deploy_check_naming_https(tmp_path):
+    env = _deploy_env(tmp_path, "http://clinic.example.org")
+    proc = subprocess.run([CLI, "manage", "check", "--deploy", "--fail-level", "WARNING"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "SECURE_HSTS_SECONDS" in proc.stderr and "SECURE_SSL_REDIRECT" in proc.stderr
+
+
+def test_an_https_base_url_turns_on_https_only_transport(tmp_path):
+    env = _deploy_env(tmp_path, "https://clinic.example.org")
+    code = ("from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0, "
+            "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)")
+    proc = subprocess.run([CLI, "manage", "shell", "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip().splitlines()[-1].split() == ["True", "True", "True", "True"], proc.stderr

@@ -164,6 +164,10 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "patients:edit": STAFF,
     "dashboard:home": STAFF,
     "patients:list": STAFF,
+    # Merging a booking's record into a chart is front-desk work (patients.matching).
+    "patients:match_dismiss": DESK,
+    "patients:match_merge": DESK,
+    "patients:matches": DESK,
     "handouts:plan_pdf": CLINICAL,
     "interop:patient_fhir": CLINICAL,
     "interop:superbill": CLINICAL,
@@ -201,6 +205,10 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "scheduling:outbox": DESK,
     "scheduling:outbox_retry": DESK,
     "scheduling:schedule": STAFF,
+    # Sign-in policy, lockouts and two-factor resets: the clinic admin's.
+    "security:home": ADMIN_ONLY,
+    "security:reset_two_factor": ADMIN_ONLY,
+    "security:unlock": ADMIN_ONLY,
 }
 
 # Pages front desk may open must still show no clinical content: these strings are planted
@@ -395,6 +403,13 @@ class World:
 
         return ArticleFactory()
 
+    def make_patient_match(self):
+        from fracturecare.patients.models import PatientMatch
+
+        existing = self.get("patient")
+        return PatientMatch.objects.create(new=PatientFactory(date_of_birth=existing.date_of_birth),
+                                           existing=existing, reasons=["date_of_birth"])
+
 
 # Path parameter name -> World object (its pk is used); a (URL name, parameter) pair overrides
 # the generic meaning, e.g. <pk> is a visit on charting pages and an appointment on the schedule.
@@ -412,6 +427,7 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("scheduling:appointment_cancel", "pk"): "appointment",
     ("scheduling:outbox_retry", "pk"): "outbox_message",
     ("api_tokens:revoke", "pk"): "api_token",
+    ("security:reset_two_factor", "pk"): "clinician",
     ("public:inbox_message", "pk"): "contact_message",
     ("public:inbox_mark", "pk"): "contact_message",
     **{
@@ -419,6 +435,8 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
         for n in ("edit", "consent", "withdraw_consent", "approve", "unpublish")
     },
     ("public:article_admin_edit", "pk"): "article",
+    ("patients:match_merge", "pk"): "patient_match",
+    ("patients:match_dismiss", "pk"): "patient_match",
 }
 
 

@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
+
+import orjson
 
 EXIT_BAD_INPUT = 2
 
@@ -30,7 +31,13 @@ class _BadInput(Exception):
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    """Print a plan (or a batch of plans) for the case(s) in a JSON file or stdin."""
+    """Print a plan (or a batch of plans) for the case(s) in a JSON file or stdin.
+
+    orjson parses and writes the JSON (most of a batch's cost with the standard encoder; it also
+    refuses NaN and Infinity, which are not JSON). The knowledge base comes from its validated
+    cache (knowledge/cache.py). Plans are checked against plan.schema.json by the test suite,
+    not on every call: the engine's output shape does not depend on the input.
+    """
     from fracturecare.engine import CaseError, make_plan
     from fracturecare.engine.render import render_text
     from fracturecare.knowledge import load_knowledge
@@ -38,8 +45,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     try:
         text = _read_input(args.case)
         try:
-            payload = json.loads(text)
-        except json.JSONDecodeError as exc:
+            payload = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
             raise _BadInput(f"input is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
         kb = load_knowledge()
         batch = isinstance(payload, list)
@@ -57,7 +64,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.format == "json":
         out = plans if batch else plans[0]
-        sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(orjson.dumps(out, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+        sys.stdout.buffer.flush()
     else:
         sys.stdout.write("\n\n".join(render_text(p) for p in plans) + "\n")
     return 0
@@ -77,25 +86,86 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Migrate and load demo data (idempotent); print the demo logins."""
+    """Migrate and load demo data (idempotent); print the demo logins.
+
+    With `--patients N`, then add a synthetic clinic of N patients (load tests, benchmarks).
+    """
     _django(["migrate", "--no-input", "-v", "0"])
-    return _django(["load_demo"])
+    _django(["load_demo"])
+    if args.patients is not None:
+        return _django(["generate_clinic", "--patients", str(args.patients), "--seed", str(args.seed)])
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Migrate, collect static files and serve with gunicorn (several workers)."""
+    """Migrate, collect static files (hashed names) and serve with gunicorn (gunicorn_conf.py)."""
     _django(["migrate", "--no-input", "-v", "0"])
     _django(["collectstatic", "--no-input", "-v", "0"])
     gunicorn = Path(sys.executable).with_name("gunicorn")
     argv = [
         str(gunicorn),
-        "fracturecare.wsgi:application",
+        "--config", "python:fracturecare.gunicorn_conf",
         "--bind", f"{args.host}:{args.port}",
-        "--workers", str(args.workers),
-        "--access-logfile", "-",
     ]
+    if args.workers is not None:
+        argv += ["--workers", str(args.workers)]
+    if args.threads is not None:
+        argv += ["--threads", str(args.threads)]
+    argv.append("fracturecare.wsgi:application")
     os.execv(argv[0], argv)
     return 0  # pragma: no cover - execv does not return
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--patients must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--patients must be at least 1, got {value}")
+    return value
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fracturecare.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write an encrypted backup of the running clinic to FILE (exit 2 when it cannot)."""
+    _setup_django()
+    from fracturecare.backup import BackupError, backup, read_passphrase
+
+    try:
+        manifest = backup(Path(args.file), read_passphrase(confirm=True))
+    except (BackupError, OSError) as exc:
+        sys.stderr.write(f"fracturecare backup: {exc}\n")
+        return 2
+    audit = manifest["audit"]
+    sys.stdout.write(
+        f"Backed up the {manifest['vendor']} database to {args.file}: {audit['events']} audit events, "
+        f"chain head {audit['head_seq']} {audit['head_seal']}"
+        f"{'' if audit['intact'] else ' (THE AUDIT CHAIN WAS ALREADY BROKEN: ' + audit['problem'] + ')'}.\n"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore FILE into an empty data folder or database (exit 2 when refused or the passphrase is wrong)."""
+    _setup_django()
+    from fracturecare.backup import BackupError, read_passphrase, restore
+
+    try:
+        manifest = restore(Path(args.file), read_passphrase(confirm=False), force=args.force)
+    except (BackupError, OSError) as exc:
+        sys.stderr.write(f"fracturecare restore: {exc}\n")
+        return 2
+    audit = manifest["audit"]
+    sys.stdout.write(
+        f"Restored the backup of {manifest['created']}. Now run `fracturecare manage migrate` and "
+        f"`fracturecare manage verify_audit`: it should end at event {audit['head_seq']} {audit['head_seal']}.\n"
+    )
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,11 +180,24 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the web app with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=3)
+    serve.add_argument("--workers", type=int, default=None, help="processes (default: cores + 1)")
+    serve.add_argument("--threads", type=int, default=None, help="threads per process (default: 4)")
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="load demo data and print demo logins")
+    demo.add_argument("--patients", type=_positive_int, default=None,
+                      help="also add a synthetic clinic of N patients (on a fresh database)")
+    demo.add_argument("--seed", type=int, default=1, help="with --patients: the same seed gives the same clinic")
     demo.set_defaults(func=cmd_demo)
+
+    backup = sub.add_parser("backup", help="write an encrypted backup of the clinic (FRACTURECARE_BACKUP_PASSPHRASE)")
+    backup.add_argument("file", help="where to write the backup")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="restore an encrypted backup into an empty data folder or database")
+    restore.add_argument("file", help="the backup file")
+    restore.add_argument("--force", action="store_true", help="replace a database that already holds a clinic")
+    restore.set_defaults(func=cmd_restore)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

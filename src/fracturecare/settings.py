@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
+import sys
 import zoneinfo
 
 import dj_database_url
@@ -53,18 +55,38 @@ INSTALLED_APPS = [
     "fracturecare.dashboard",
     "fracturecare.portal",
     "fracturecare.interop",
+    # Serves the API docs' Swagger UI from our static files, not a CDN (the CSP allows only 'self').
+    "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+    "fracturecare.synthetic",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON leave compressed (static files are served above, already compressed). BREACH:
+    # Django masks the CSRF token differently in every response and this middleware pads the gzip
+    # header with random bytes; pages never echo a secret next to attacker-chosen text. See docs/deploy.md.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fracturecare.accounts.middleware.IdleLogoutMiddleware",
+    "fracturecare.accounts.middleware.AbsoluteSessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "fracturecare.accounts.middleware.TwoFactorMiddleware",
+    "fracturecare.accounts.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fracturecare.queryparams.QueryRefusedMiddleware",
+    # Last, so it sees the failed logins every view above reports (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fracturecare.urls"
@@ -112,19 +134,107 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first: new and changed passwords are hashed with it; older PBKDF2 hashes still
+# verify and are upgraded on the next successful sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# The lockout backend goes first: it refuses a locked-out account or address before any
+# password is checked (django-axes needs `request` in authenticate(), as the login form passes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Set-password links (portal invitations, forgotten passwords) work once and for this long.
+PASSWORD_RESET_TIMEOUT = env_int("FRACTURECARE_SET_PASSWORD_LINK_HOURS", 72, minimum=1) * 3600
+
+# Sign-in lockout (django-axes): after this many failures in a row for one username, or from one
+# client address, further attempts are refused until a clinic admin unlocks (/clinic/security/)
+# or the cool-off passes.
+AXES_FAILURE_LIMIT = env_int("FRACTURECARE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = env_int("FRACTURECARE_LOGIN_LOCKOUT_MINUTES", 30, minimum=1) / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fracturecare.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "fracturecare.accounts.lockout.client_address"
+AXES_USERNAME_CALLABLE = "fracturecare.accounts.lockout.attempted_username"
+AXES_VERBOSE = False
+# No Django admin site here: the unlock page is /clinic/security/.
+AXES_ENABLE_ADMIN = False
 
 # Idle logout for clinician sessions (seconds without a request).
 IDLE_LOGOUT_SECONDS = env_int("FRACTURECARE_IDLE_LOGOUT_SECONDS", 15 * 60, minimum=60)
+# A session ends this long after sign-in however busy it is (a working day), so a login
+# cannot be kept alive for weeks by activity alone.
+SESSION_ABSOLUTE_SECONDS = env_int("FRACTURECARE_SESSION_HOURS", 10, minimum=1) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("FRACTURECARE_SECURE_COOKIES", False)
+
+# Production profile: an https base URL turns on HTTPS-only transport (redirect, HSTS,
+# secure cookies). FRACTURECARE_SECURE_COOKIES can still force secure cookies on its own.
+_BASE_URL = env_str("FRACTURECARE_BASE_URL") or "http://127.0.0.1:8000"
+HTTPS = _BASE_URL.lower().startswith("https://")
+SESSION_COOKIE_SECURE = env_bool("FRACTURECARE_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("FRACTURECARE_HSTS_SECONDS", 365 * 86400, minimum=0) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FRACTURECARE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("FRACTURECARE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("FRACTURECARE_PROXY_SETS_X_FORWARDED_PROTO", False):
+    # Only behind a proxy that overwrites this header: otherwise a client could claim https.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Joining the browsers' preload list is a decision for the domain's owner (it binds every
+    # subdomain for years); the header is sent without the preload flag unless asked for.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Pages of these URL namespaces show no health data and may be cached (the public site);
+# every other page is sent with Cache-Control: no-store (accounts.middleware.NoStoreMiddleware).
+CACHEABLE_URL_NAMESPACES = ["public"]
+
+# Content-Security-Policy (django-csp): scripts only from this site, never inline. JSON-LD
+# blocks on the public pages are data, which browsers do not execute, so script-src does not
+# apply to them. Inline style attributes remain in some templates (SVG charts, tables).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Online bookings (web form and API together) one client address may make in an hour; past
-# it the booking answers 429 with Retry-After. Counted per REMOTE_ADDR: behind a proxy, make
-# the proxy pass the client's address, or every visitor shares one allowance.
+# it the booking answers 429 with Retry-After. Counted per client address: behind a proxy, list
+# it in FRACTURECARE_TRUSTED_PROXIES, or every visitor shares one allowance.
 BOOKING_LIMIT_PER_HOUR = env_int("FRACTURECARE_BOOKING_LIMIT_PER_HOUR", 10, minimum=1)
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For header is believed when they
+# connect; with none listed the header is ignored and the connecting address is the client (rate limits, audit).
+TRUSTED_PROXIES = env_list("FRACTURECARE_TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"FRACTURECARE_TRUSTED_PROXIES: {_proxy!r} is not an address or network") from None
+# The key sealing the audit chain and signed visits (HMAC-SHA256). Unset: derived from the secret key, so keep
+# that key for as long as the records are kept. See README "Record integrity and backups".
+AUDIT_KEY = env_str("FRACTURECARE_AUDIT_KEY", "")
+if AUDIT_KEY and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("FRACTURECARE_AUDIT_KEY must be at least 32 characters")
 
 LANGUAGE_CODE = "en-us"
 CLINIC_TIME_ZONE = env_str("FRACTURECARE_TIME_ZONE", "America/New_York")
@@ -138,11 +248,21 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Production: hashed file names (style.3f2a9c.css) written by collectstatic (`fracturecare serve`
+# runs it at start), precompressed, and cached by browsers for a year because a change gives a new
+# name. Development (DEBUG) and test runs default to plain names from the finders, so a new file
+# needs no collectstatic; FRACTURECARE_STATIC_MANIFEST=true|false decides explicitly (CI's
+# production-settings run sets it true after collectstatic).
+STATIC_MANIFEST = env_bool("FRACTURECARE_STATIC_MANIFEST", not DEBUG and "pytest" not in sys.modules)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Outgoing mail. The default writes nothing anywhere a patient could see: the outbox
@@ -162,12 +282,17 @@ CLINIC = {
     "phone": env_str("FRACTURECARE_CLINIC_PHONE", "+1-555-010-0199"),
     "sms": env_str("FRACTURECARE_CLINIC_SMS", "+1-555-010-0199"),
     "email": env_str("FRACTURECARE_CLINIC_EMAIL", "frontdesk@fracturecare.invalid"),
-    "base_url": env_str("FRACTURECARE_BASE_URL", "http://127.0.0.1:8000"),
+    "base_url": _BASE_URL,
 }
 
+# Logs carry no health data: request lines are logged by gunicorn without their query string
+# (gunicorn_conf.py), Django's request warnings name the path only, and the SQL logger (which
+# would print parameters) stays at WARNING whatever the root level is.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("FRACTURECARE_LOG_LEVEL", "WARNING")},
+    "loggers": {"django.db.backends": {"level": "WARNING", "propagate": True}},
 }

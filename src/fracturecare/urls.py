@@ -1,8 +1,11 @@
 from django.urls import include, path
 
+from fracturecare import site_views
 from fracturecare.api import api
 
 urlpatterns = [
+    path("healthz", site_views.healthz, name="healthz"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("accounts/", include("fracturecare.accounts.urls")),
     path("clinic/", include("fracturecare.dashboard.urls")),
@@ -13,6 +16,7 @@ urlpatterns = [
     path("clinic/", include("fracturecare.outcomes.urls")),
     path("clinic/", include("fracturecare.handouts.urls")),
     path("clinic/", include("fracturecare.accounts.token_urls")),
+    path("clinic/", include("fracturecare.accounts.security_urls")),
     path("clinic/", include("fracturecare.audit.urls")),
     path("clinic/", include("fracturecare.interop.urls")),
     path("", include("fracturecare.portal.urls")),

@@ -6,6 +6,8 @@ patient is covered the moment it is wired up.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 from fracturecare.accounts.models import Role
@@ -61,3 +63,58 @@ def test_reading_a_clinical_page_is_audited(client):
             unaudited.append(url)
     assert not unaudited, f"read without an audit event: {unaudited}"
     assert len(read) >= 10, read
+
+
+# The schedule shows many patients at once, so its pages are walked on their own: every GET of a schedule page
+# must leave an audit event (for the patient when the page is about one appointment).
+SCHEDULE_PAGES = [route for route in ROUTES if route.name.startswith("scheduling:") and route.methods is None]
+# Pages behind the links in booking emails: whoever holds the link reads the patient's appointment.
+BOOKING_LINK_PAGES = ("scheduling:book_done", "scheduling:manage", "scheduling:manage_cancel",
+                      "scheduling:manage_reschedule")
+
+
+def test_the_walk_finds_the_schedule_pages():
+    names = {route.name for route in SCHEDULE_PAGES}
+    assert {"scheduling:schedule", "scheduling:outbox", "scheduling:appointment_move"} <= names
+
+
+@pytest.mark.django_db
+def test_reading_a_schedule_page_is_audited(client):
+    world = World()
+    appointment = world.get("appointment")
+    client.force_login(UserFactory(role=Role.FRONT_DESK))
+    read, unaudited = [], []
+    for route in SCHEDULE_PAGES:
+        url = url_for(route, world)
+        if route.name == "scheduling:desk_book":
+            url += "?" + urlencode({
+                "type": appointment.appointment_type.slug, "start": appointment.start.isoformat(),
+                "practitioner": appointment.practitioner_id, "q": appointment.patient.last_name,
+            })
+        before = AuditEvent.objects.count()
+        response = client.get(url)
+        if response.status_code in (405, 302):
+            continue
+        assert response.status_code == 200, f"GET {url} -> {response.status_code}"
+        read.append(route.name)
+        if AuditEvent.objects.count() == before:
+            unaudited.append(url)
+    assert not unaudited, f"read without an audit event: {unaudited}"
+    assert len(read) >= 4, read
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", BOOKING_LINK_PAGES)
+def test_opening_a_booking_link_is_audited_for_the_patient(client, name):
+    from django.urls import reverse
+
+    from fracturecare.scheduling.links import manage_token
+
+    world = World()
+    appointment = world.get("appointment")
+    before = AuditEvent.objects.filter(patient=appointment.patient).count()
+    response = client.get(reverse(name, kwargs={"token": manage_token(appointment)}))
+    assert response.status_code == 200
+    event = AuditEvent.objects.filter(patient=appointment.patient).order_by("-seq").first()
+    assert AuditEvent.objects.filter(patient=appointment.patient).count() == before + 1
+    assert event.action == "appointment.viewed" and event.actor_label == "booking link"

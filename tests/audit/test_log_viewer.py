@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fracturecare.accounts.models import Role
+from fracturecare.audit.chain import append
 from fracturecare.audit.models import AuditEvent
 from fracturecare.audit.services import audit_record
 from tests.factories import PatientFactory, UserFactory
@@ -17,9 +18,9 @@ pytestmark = pytest.mark.django_db
 URL = "/clinic/audit/"
 
 
-def _at(event, when):
-    # `at` is auto_now_add and rows are append-only: set the time with a queryset update (tests only).
-    AuditEvent.objects.filter(pk=event.pk).update(at=when)
+def _at(when, **fields):
+    # Rows are append-only (the database refuses an UPDATE): an event from the past is written with its time.
+    return append(AuditEvent(at=when, actor_label=fields["actor"].username if "actor" in fields else "x", **fields))
 
 
 def _rows(response):
@@ -62,8 +63,7 @@ def test_filters_by_patient_actor_action_and_date(client, login):
     ann, bob = PatientFactory(first_name="Ann"), PatientFactory(first_name="Bob")
     dana = UserFactory(role=Role.CLINICIAN, username="dana")
     sam = UserFactory(role=Role.CLINICIAN, username="sam")
-    old = audit_record(actor=dana, action="plan.signed", patient=ann)
-    _at(old, timezone.now() - datetime.timedelta(days=40))
+    old = _at(timezone.now() - datetime.timedelta(days=40), actor=dana, action="plan.signed", patient=ann)
     viewed = audit_record(actor=dana, action="plan.viewed", patient=ann)
     sams = audit_record(actor=sam, action="plan.viewed", patient=bob)
     visit = audit_record(actor=dana, action="visit.viewed", patient=bob)
@@ -82,9 +82,8 @@ def test_filters_by_patient_actor_action_and_date(client, login):
 def test_the_date_range_uses_the_clinics_days(client, login, settings):
     settings.TIME_ZONE = "America/New_York"
     login(Role.CLINIC_ADMIN)
-    event = audit_record(action="patient.viewed", actor_label="x")
     # 23:30 in New York on 1 March is already 2 March in UTC.
-    _at(event, datetime.datetime(2026, 3, 2, 4, 30, tzinfo=datetime.UTC))
+    event = _at(datetime.datetime(2026, 3, 2, 4, 30, tzinfo=datetime.UTC), action="patient.viewed")
     assert event in _rows(client.get(URL, {"date_from": "2026-03-01", "date_to": "2026-03-01"}))
     assert event not in _rows(client.get(URL, {"date_from": "2026-03-02", "date_to": "2026-03-02"}))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import urllib.request
 
 import pytest
 
@@ -135,10 +136,19 @@ def phone_page(browser, request):
     yield from _open_page(browser, request, PHONE)
 
 
+_WARM: set[str] = set()
+
+
 @pytest.fixture
 def base_url(live_server):
-    """The live server's address, without a trailing slash."""
-    return live_server.url.rstrip("/")
+    """The live server's address, without a trailing slash (warmed up once: see below)."""
+    url = live_server.url.rstrip("/")
+    if url not in _WARM:
+        # The first request imports every app's views; on a busy machine that alone can
+        # outlast a page's timeout, so it is made here, with a generous one.
+        urllib.request.urlopen(f"{url}/accounts/login/", timeout=180).read()
+        _WARM.add(url)
+    return url
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ EXPECTED = {
         "Website articles",
         "API tokens",
         "Audit log",
+        "Security",
     ],
 }
 

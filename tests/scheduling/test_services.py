@@ -7,7 +7,8 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from fracturecare.audit.models import AuditEvent
-from fracturecare.patients.models import Patient
+from fracturecare.patients.matching import match_merge
+from fracturecare.patients.models import Patient, PatientMatch
 from fracturecare.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -26,7 +27,7 @@ from fracturecare.scheduling.services import (
     appointment_move,
 )
 from fracturecare.scheduling.slots import free_slots
-from tests.factories import PatientFactory
+from tests.factories import PatientFactory, UserFactory
 from tests.scheduling.conftest import details, ny
 
 NOW = ny(2026, 6, 1, 7, 0)
@@ -65,7 +66,7 @@ def test_the_anonymous_booker_is_labelled_in_the_audit(clinic):
     assert event.patient_id is not None and "Shin" not in str(event.data)
 
 
-def test_it_matches_an_existing_patient_on_name_dob_and_email(clinic):
+def test_a_booking_never_joins_an_existing_chart_it_flags_a_match(clinic):
     existing = PatientFactory(
         first_name="Ana",
         last_name="Lopez",
@@ -74,12 +75,17 @@ def test_it_matches_an_existing_patient_on_name_dob_and_email(clinic):
         phone="+15550000000",
     )
     appointment = _book(clinic, ny(2026, 6, 2, 10), details=details(first_name="ana", phone="+1 555 999 9999"))
-    assert appointment.patient == existing
+    assert appointment.patient != existing
     existing.refresh_from_db()
     assert existing.phone == "+15550000000"  # an anonymous booker cannot change the record
-    other = _book(clinic, ny(2026, 6, 3, 10), details=details(email="someone.else@example.test"))
-    assert other.patient != existing
-    assert Patient.objects.count() == 2
+    match = PatientMatch.objects.get(new=appointment.patient)
+    assert match.existing == existing and match.status == "pending" and "email" in match.reasons
+    merged = match_merge(match=match, actor=UserFactory(role="front_desk"))
+    assert merged.status == "merged"
+    appointment.refresh_from_db()
+    assert appointment.patient == existing
+    assert Patient.objects.get(pk=match.new_id).merged_into == existing
+    assert AuditEvent.objects.filter(action="patient.merged", patient=existing).exists()
 
 
 def test_it_queues_confirmation_now_and_reminder_a_day_before(clinic):
@@ -107,9 +113,9 @@ def test_a_taken_slot_is_refused_and_nothing_is_written(clinic):
 
 
 def test_a_patient_cannot_be_in_two_places_at_once(clinic):
-    _book(clinic, ny(2026, 6, 2, 10), practitioner=clinic.dana)
+    first = _book(clinic, ny(2026, 6, 2, 10), practitioner=clinic.dana)
     with pytest.raises(SlotUnavailable, match="already have an appointment"):
-        _book(clinic, ny(2026, 6, 2, 10, 30), practitioner=clinic.sam)
+        _book(clinic, ny(2026, 6, 2, 10, 30), practitioner=clinic.sam, details=None, patient=first.patient)
 
 
 @pytest.mark.parametrize(
@@ -211,7 +217,7 @@ def test_moving_onto_a_taken_time_changes_nothing(clinic):
 
 def test_appointments_for_patient_lists_newest_first_including_cancelled(clinic, django_assert_num_queries):
     a = _book(clinic, ny(2026, 6, 2, 10))
-    b = _book(clinic, ny(2026, 6, 5, 10))
+    b = _book(clinic, ny(2026, 6, 5, 10), details=None, patient=a.patient)
     appointment_cancel(appointment=a)
     with django_assert_num_queries(1):
         rows = list(appointments_for_patient(a.patient))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
+
 from fracturecare.accounts.models import Role, User
 
 DEMO_USERS = [
@@ -21,4 +23,6 @@ def load(stdout) -> None:
         user.email = f"{username}@fracturecare.invalid"
         user.set_password(password)
         user.save()
+        # Re-running the demo also lifts a sign-in lockout, so the printed logins work again.
+        AxesProxyHandler.reset_attempts(username=username)
         stdout.write(f"  {role.label:<12} {username:<12} {password}")

@@ -12,12 +12,13 @@ from fracturecare.accounts import selectors, services
 from fracturecare.accounts.forms import TokenCreateForm
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import role_required
+from fracturecare.queryparams import page_of
 
 PAGE_SIZE = 50
 
 
 def _page(request, form, new_token=None):
-    tokens = Paginator(selectors.tokens_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    tokens = page_of(Paginator(selectors.tokens_visible_to(request.user), PAGE_SIZE), request)
     response = render(request, "accounts/tokens/list.html", {
         "form": form, "page": tokens, "new_token": new_token,
         "sees_everyone": request.user.role == Role.CLINIC_ADMIN,

@@ -15,6 +15,22 @@ class AuditAction(StrEnum):
 
     ACCOUNT_PASSWORD_SET = "account.password_set"
 
+    # Sign-in and account security (accounts app).
+    ACCOUNT_EMAIL_CHANGE_REQUESTED = "account.email_change_requested"
+    ACCOUNT_LOCKED_OUT = "account.locked_out"
+    ACCOUNT_PASSWORD_CHANGED = "account.password_changed"
+    ACCOUNT_PASSWORD_RESET_LIMITED = "account.password_reset_limited"
+    ACCOUNT_PASSWORD_RESET_REQUESTED = "account.password_reset_requested"
+    ACCOUNT_TWO_FACTOR_BACKUP_CODES_MADE = "account.2fa_backup_codes_made"
+    ACCOUNT_TWO_FACTOR_ENABLED = "account.2fa_enabled"
+    ACCOUNT_TWO_FACTOR_FAILED = "account.2fa_failed"
+    ACCOUNT_TWO_FACTOR_RESET = "account.2fa_reset"
+    ACCOUNT_TWO_FACTOR_VERIFIED = "account.2fa_verified"
+    ACCOUNT_UNLOCKED = "account.unlocked"
+    PORTAL_EMAIL_CHANGED = "portal.email_changed"
+    PORTAL_EMAIL_CHANGE_REFUSED = "portal.email_change_refused"
+    SECURITY_POLICY_CHANGED = "security.policy_changed"
+
     API_TOKEN_CREATED = "api_token.created"
     API_TOKEN_REJECTED = "api_token.rejected"
     API_TOKEN_REVOKED = "api_token.revoked"
@@ -22,6 +38,8 @@ class AuditAction(StrEnum):
     APPOINTMENT_BOOKED = "appointment.booked"
     APPOINTMENT_CANCELLED = "appointment.cancelled"
     APPOINTMENT_MOVED = "appointment.moved"
+    APPOINTMENT_SCHEDULE_VIEWED = "appointment.schedule_viewed"
+    APPOINTMENT_VIEWED = "appointment.viewed"
 
     ARTICLE_CREATED = "article.created"
     ARTICLE_UPDATED = "article.updated"
@@ -43,6 +61,7 @@ class AuditAction(StrEnum):
     HANDOUT_DOWNLOADED = "handout.downloaded"
 
     OUTBOX_RETRIED = "outbox.retried"
+    OUTBOX_VIEWED = "outbox.viewed"
 
     OUTCOME_RECORDED = "outcome.recorded"
     OUTCOME_VIEWED = "outcome.viewed"
@@ -54,6 +73,10 @@ class AuditAction(StrEnum):
     PATIENT_FHIR_BULK_EXPORTED = "patient.fhir_bulk_exported"
     PATIENT_FHIR_EXPORTED = "patient.fhir_exported"
     PATIENT_LIST_VIEWED = "patient.list_viewed"
+    PATIENT_MATCH_CONFIRMED = "patient.match_confirmed"
+    PATIENT_MATCH_DISMISSED = "patient.match_dismissed"
+    PATIENT_MATCH_FLAGGED = "patient.match_flagged"
+    PATIENT_MERGED = "patient.merged"
     PATIENT_UPDATED = "patient.updated"
     PATIENT_VIEWED = "patient.viewed"
 
@@ -81,6 +104,7 @@ class AuditAction(StrEnum):
     STORY_UPDATED = "story.updated"
     STORY_VIEWED = "story.viewed"
 
+    VISIT_ADDENDUM_ADDED = "visit.addendum_added"
     VISIT_AMENDED = "visit.amended"
     VISIT_CREATED = "visit.created"
     VISIT_FORM_OPENED = "visit.form_opened"

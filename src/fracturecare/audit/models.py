@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEvent(models.Model):
-    """One audited action. Rows are never updated or deleted by the application."""
+    """One audited action. Rows are never updated or deleted (database triggers refuse it).
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    Events form a keyed hash chain: `seq` numbers them 1, 2, 3... and `seal` is an HMAC over the previous
+    event's seal and this event's fields (see `fracturecare.audit.chain`), so an edited, removed or inserted
+    event shows up in `fracturecare manage verify_audit`.
+    """
+
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -22,6 +28,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    seq = models.PositiveBigIntegerField(unique=True, null=True, editable=False, help_text="place in the chain")
+    seal = models.CharField(max_length=64, blank=True, editable=False, help_text="HMAC-SHA256 chaining this event")
 
     class Meta:
         ordering = ["-at", "-id"]

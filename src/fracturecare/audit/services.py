@@ -5,13 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fracturecare.audit.actions import AuditAction
+from fracturecare.audit.chain import append
 from fracturecare.audit.models import AuditEvent
-
-
-def _client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from fracturecare.ratelimit import client_ip
 
 
 def audit_record(
@@ -36,13 +32,13 @@ def audit_record(
         raise ValueError(f"unknown audit action {action!r}: add it to fracturecare.audit.actions.AuditAction") from None
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEvent.objects.create(
+    return append(AuditEvent(
         actor=actor,
         actor_label=actor_label or (actor.get_username() if actor else "anonymous"),
         action=action.value,
         patient=patient,
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=str(getattr(obj, "pk", "") or "") if obj is not None else "",
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         data=data or {},
-    )
+    ))

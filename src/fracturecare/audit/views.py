@@ -11,6 +11,7 @@ from fracturecare.audit.forms import ACTION_AREAS, AuditFilterForm
 from fracturecare.audit.selectors import audit_events
 from fracturecare.audit.services import audit_record
 from fracturecare.guards import role_required
+from fracturecare.queryparams import page_of
 from fracturecare.roles import Role
 
 PAGE_SIZE = 50
@@ -26,7 +27,7 @@ def audit_log(request):
     audit_record(
         actor=request.user, action=AuditAction.AUDIT_VIEWED,
         data={"filters": form.used() if form.is_bound and valid else {},
-              "page": request.GET.get("page", "1")[:10], "invalid": not valid},
+              "page": request.GET.get("page", "1")[:10].replace("\x00", ""), "invalid": not valid},
         request=request,
     )
     page = None
@@ -36,7 +37,7 @@ def audit_log(request):
             patient_id=f.get("patient"), actor=f.get("actor") or "", action=f.get("action") or "",
             date_from=f.get("date_from"), date_to=f.get("date_to"),
         )
-        page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(Paginator(events, PAGE_SIZE), request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/log.html", {

@@ -6,7 +6,6 @@ writes an audit event, so a rejected record leaves nothing behind.
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fracturecare.audit.actions import AuditAction
+from fracturecare.audit.chain import keyed_hash
 from fracturecare.audit.services import audit_record
 from fracturecare.charting.models import (
     AdverseEvent,
@@ -229,8 +229,9 @@ def _plain(value):
 
 
 def visit_hash(visit: Visit) -> str:
+    """The keyed seal of a visit's content (HMAC-SHA256 under the record key, so it cannot be recomputed without it)."""
     payload = json.dumps(visit_snapshot(visit), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return keyed_hash(payload.encode())
 
 
 def record_from_visit(visit: Visit) -> VisitRecord:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from fracturecare.accounts.models import Role
@@ -21,6 +21,13 @@ from fracturecare.scheduling.selectors import day_schedule
 
 #: How many rows each list shows; the heading gives the full count.
 LIST_LIMIT = 25
+#: Counting stops here ("100+"): an exact count of a long list would read every row of it on
+#: every page load, and nobody acts differently on 2,317 than on 100+.
+COUNT_CAP = 100
+#: The "not improving" list checks the outcome series of at most this many patients in active care,
+#: the most recently assessed first ("N+" when there were more). Each clinician's own home covers
+#: their own patients, so a clinic admin's clinic-wide view is the one this bounds.
+FLAG_SCAN_LIMIT = 300
 #: A patient is in active care while they have an outcome assessment this recent: three review
 #: intervals (clinic default, not from a source), so one missed review does not hide a flag.
 ACTIVE_CARE_DAYS = 3 * REVIEW_INTERVAL_DAYS
@@ -106,6 +113,10 @@ def _open_plans() -> QuerySet[Plan]:
         .filter(superseded=False)
         .filter(Q(last_version__isnull=True) | Q(pending=True))
         .select_related("patient")
+        # The engine's plan (tens of kilobytes of JSON) is not shown here: never read it.
+        .only("id", "patient_id", "triage_level", "created_at", "created_by_id",
+              "patient__id", "patient__first_name", "patient__last_name")
+        # Walks the (created_at, id) index oldest first and stops at the page's last row.
         .order_by("created_at", "id")
     )
 
@@ -114,6 +125,8 @@ def _open_plans() -> QuerySet[Plan]:
 class Listing:
     rows: list
     total: int
+    #: True when there are more than `total` rows (the count stopped at COUNT_CAP).
+    capped: bool = False
 
     @property
     def more(self) -> int:
@@ -121,8 +134,10 @@ class Listing:
 
 
 def _listing(qs, limit: int = LIST_LIMIT) -> Listing:
+    """The first `limit` rows and a count that stops at COUNT_CAP: two bounded queries, whatever the size."""
     # Always count, so the page runs the same queries however long the list is.
-    return Listing(rows=list(qs[:limit]), total=qs.count())
+    counted = qs.order_by()[: COUNT_CAP + 1].count()
+    return Listing(rows=list(qs[:limit]), total=min(counted, COUNT_CAP), capped=counted > COUNT_CAP)
 
 
 def plans_awaiting_signature(*, user) -> Listing:
@@ -165,14 +180,21 @@ def patients_not_improving(*, user, today: datetime.date) -> Listing:
 
     A clinician sees the patients they evaluated or who booked with them; a clinic admin sees all.
     Uses outcomes.progress.assess_progress, the rule the outcomes page shows, over the same
-    live (not entered-in-error) assessments. One query.
+    live (not entered-in-error) assessments. Two bounded queries.
     """
     live = OutcomeAssessment.objects.filter(voided_at__isnull=True)
     active = live.filter(assessed_on__gte=today - datetime.timedelta(days=ACTIVE_CARE_DAYS))
     if user.role != Role.CLINIC_ADMIN:
         active = active.filter(_patients_in_care_of(user))
+    # The most recently assessed patients first, at most FLAG_SCAN_LIMIT of them: the rule runs in
+    # Python over each patient's series, so an unbounded set would grow with the clinic.
+    candidates = list(
+        active.values("patient_id").annotate(last=Max("assessed_on")).order_by("-last", "-patient_id")
+        .values_list("patient_id", flat=True)[: FLAG_SCAN_LIMIT + 1]
+    )
+    scanned_all = len(candidates) <= FLAG_SCAN_LIMIT
     rows = (
-        live.filter(patient_id__in=active.values("patient_id"))
+        live.filter(patient_id__in=candidates[:FLAG_SCAN_LIMIT])
         .select_related("patient")
         .only("patient_id", "assessed_on", "pain_nrs", "lefs_total", "patient__first_name",
               "patient__last_name", "patient__date_of_birth")
@@ -190,4 +212,4 @@ def patients_not_improving(*, user, today: datetime.date) -> Listing:
             flagged.append(FlaggedPatient(s.patient, progress, s.assessments[-1].assessed_on))
     # Worsening first, then the longest without improvement.
     flagged.sort(key=lambda f: (f.progress.status != "worsening", -(f.progress.days_since_baseline or 0)))
-    return Listing(rows=flagged[:LIST_LIMIT], total=len(flagged))
+    return Listing(rows=flagged[:LIST_LIMIT], total=len(flagged), capped=not scanned_all)

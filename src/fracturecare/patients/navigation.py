@@ -47,6 +47,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("Website articles", "public:article_admin_list", ("public:article_admin_*",)),
     Section("API tokens", "api_tokens:list", ("api_tokens:*",)),
     Section("Audit log", "audit:log", ("audit:*",)),
+    Section("Security", "security:home", ("security:*",)),
 )
 
 

@@ -51,7 +51,7 @@ def patient_search_filter(query: str) -> Q:
 
 def patient_list(*, query: str = "") -> QuerySet[Patient]:
     """Patients matching the search box text, in name order."""
-    return Patient.objects.filter(patient_search_filter(query)).only(
+    return Patient.objects.filter(patient_search_filter(query), merged_into__isnull=True).only(
         "id", "first_name", "last_name", "date_of_birth", "sex", "phone", "email"
     )
 

@@ -13,6 +13,7 @@ from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients import selectors, services
 from fracturecare.patients.forms import PatientForm, PatientSearchForm
+from fracturecare.queryparams import page_of
 
 PAGE_SIZE = 25
 
@@ -23,7 +24,7 @@ def patient_list(request):
     form = PatientSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     paginator = Paginator(selectors.patient_list(query=query), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = page_of(paginator, request)
     audit_record(
         actor=request.user, action=AuditAction.PATIENT_LIST_VIEWED,
         data={"searched": bool(query), "page": page.number, "shown": len(page.object_list)},

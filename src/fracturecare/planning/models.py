@@ -69,7 +69,12 @@ class Plan(_InsertOnly):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["patient", "created_at"])]
+        indexes = [
+            models.Index(fields=["patient", "created_at"]),
+            # The clinic home lists open plans oldest first, clinic-wide and per clinician.
+            models.Index(fields=["created_at", "id"], name="plan_created_idx"),
+            models.Index(fields=["created_by", "created_at", "id"], name="plan_author_created_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(triage_level__in=TriageLevel.values), name="plan_triage_valid"),
         ]

@@ -114,6 +114,11 @@ def invite(request, patient_id: int):
                 patient=patient, actor=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
+            if services.TAKEOVER_REFUSED in exc.message_dict.get("email", []):
+                # Outside the refused transaction, so the attempt stays on record.
+                audit_record(actor=request.user, action=AuditAction.PORTAL_EMAIL_CHANGE_REFUSED, patient=patient,
+                             obj=login,
+                             data={"user": login.pk if login else None}, request=request)
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
@@ -126,11 +131,20 @@ def invite(request, patient_id: int):
             else:
                 what = "made a portal login for" if invitation.created else "sent a new set-password link to"
                 messages.success(request, f"You {what} {patient.full_name} ({invitation.user.email}).")
+            if invitation.previous_email:
+                try:
+                    services.email_moved_notice_send(user=invitation.user, old_email=invitation.previous_email)
+                except (OSError, smtplib.SMTPException) as exc:
+                    logger.warning("portal email-change notice failed for user %s: %s", invitation.user.pk, exc)
+                    messages.error(request, "The old address could not be told of the change; "
+                                            "please tell the patient another way.")
             return redirect("portal:invite", patient_id=patient.pk)
     if request.method == "GET":
         audit_record(actor=request.user, action=AuditAction.PATIENT_VIEWED, patient=patient, obj=patient,
                      data={"form": "portal_invite"}, request=request)
-    return render(request, "portal/invite.html", {"patient": patient, "login": login, "form": form})
+    return render(request, "portal/invite.html", {
+        "patient": patient, "login": login, "form": form, "is_admin": request.user.role == Role.CLINIC_ADMIN,
+    })
 
 
 @patient_login_required

@@ -21,6 +21,7 @@ from fracturecare.public import selectors, services
 from fracturecare.public.forms import ArticleForm, ConsentForm, StoryForm
 from fracturecare.public.markdown_render import render_markdown
 from fracturecare.public.models import Article, ContactMessage, PatientStory
+from fracturecare.queryparams import page_of
 
 # The front desk reads the inbox; any colleague may help answer it.
 INBOX_READERS = STAFF
@@ -46,9 +47,7 @@ def _apply_validation_error(form, exc: ValidationError) -> None:
 @role_required(*INBOX_READERS)
 def inbox(request):
     unread_only = request.GET.get("show") == "unread"
-    page = Paginator(selectors.inbox_messages(unread_only=unread_only), INBOX_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(Paginator(selectors.inbox_messages(unread_only=unread_only), INBOX_PER_PAGE), request)
     audit_record(
         actor=request.user,
         action=AuditAction.CONTACT_INBOX_LISTED,
@@ -85,7 +84,7 @@ def inbox_mark(request, pk: int):
 @require_GET
 @role_required(*SITE_EDITORS)
 def story_admin_list(request):
-    page = Paginator(selectors.stories_for_staff(), ADMIN_LIST_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(Paginator(selectors.stories_for_staff(), ADMIN_LIST_PER_PAGE), request)
     return render(request, "public/staff/story_list.html", {"page": page})
 
 
@@ -195,7 +194,7 @@ def story_admin_unpublish(request, pk: int):
 @require_GET
 @role_required(*SITE_EDITORS)
 def article_admin_list(request):
-    page = Paginator(selectors.articles_for_staff(), ADMIN_LIST_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(Paginator(selectors.articles_for_staff(), ADMIN_LIST_PER_PAGE), request)
     return render(request, "public/staff/article_list.html", {"page": page})
 
 

@@ -16,6 +16,8 @@ from fracturecare.public.forms import ContactForm
 from fracturecare.public.markdown_render import render_markdown
 from fracturecare.public.structured_data import article_ld, clinic_ld
 from fracturecare.public.templatetags.public_tags import absolute_url
+from fracturecare.queryparams import page_of
+from fracturecare.ratelimit import client_ip
 
 # The condition the home page introduces, in the knowledge base's own words.
 HOME_CONDITION = "stress-fracture"
@@ -43,7 +45,7 @@ def condition(request, slug: str):
 
 @require_GET
 def article_list(request):
-    page = Paginator(selectors.articles_published(), ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(Paginator(selectors.articles_published(), ARTICLES_PER_PAGE), request)
     return render(request, "public/article_list.html", {"page": page})
 
 
@@ -60,7 +62,7 @@ def article_detail(request, slug: str):
 
 @require_GET
 def story_list(request):
-    page = Paginator(selectors.stories_published(), STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(Paginator(selectors.stories_published(), STORIES_PER_PAGE), request)
     return render(request, "public/story_list.html", {"page": page})
 
 
@@ -80,7 +82,7 @@ def contact(request):
                 email=data["email"],
                 phone=data["phone"],
                 message=data["message"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
                 request=request,
             )
         except services.RateLimited as exc:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from ninja import Router, Schema
 
+from fracturecare.ratelimit import client_ip
 from fracturecare.scheduling.clock import to_local
 from fracturecare.scheduling.forms import IntakeForm, PatientDetailsForm, SlotChoiceForm, SlotQueryForm
 from fracturecare.scheduling.links import manage_path
@@ -194,7 +195,7 @@ def create_booking(request):
             source=BookingSource.ONLINE,
             actor_label=ONLINE_BOOKER,
             request=request,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
     except BookingRateLimited as exc:
         response = JsonResponse({"detail": str(exc)}, status=429)

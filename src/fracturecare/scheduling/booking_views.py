@@ -18,10 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from fracturecare.audit.actions import AuditAction
+from fracturecare.audit.services import audit_record
+from fracturecare.ratelimit import client_ip
 from fracturecare.scheduling.api import ONLINE_BOOKER
 from fracturecare.scheduling.clock import to_local
 from fracturecare.scheduling.forms import DayForm, IntakeForm, PatientDetailsForm, SlotChoiceForm
-from fracturecare.scheduling.links import appointment_id_from_token, manage_token
+from fracturecare.scheduling.links import appointment_id_from_token, link_outlived, manage_token
 from fracturecare.scheduling.models import Appointment, AppointmentStatus, AppointmentType, BookingSource
 from fracturecare.scheduling.safety import emergency_signs
 from fracturecare.scheduling.selectors import appointment_types_online, slots_by_practitioner
@@ -153,7 +156,7 @@ def book_details(request, type_slug: str):
             source=BookingSource.ONLINE,
             actor_label=ONLINE_BOOKER,
             request=request,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
     except BookingRateLimited as exc:
         response = render(
@@ -175,18 +178,27 @@ def book_details(request, type_slug: str):
     return redirect("scheduling:book_done", token=manage_token(appointment))
 
 
-def _appointment_from_token(token: str) -> Appointment:
+def _appointment_from_token(request, token: str) -> Appointment:
+    """The booking behind a link; opening it is a read of the patient's appointment, so it is audited."""
     pk = appointment_id_from_token(token)
     if pk is None:
         raise Http404("This link is not valid or has expired.")
-    return get_object_or_404(
+    appointment = get_object_or_404(
         Appointment.objects.select_related("appointment_type", "practitioner__user", "location", "patient"), pk=pk
     )
+    if link_outlived(appointment):
+        raise Http404("This link has expired: the visit is over.")
+    audit_record(
+        actor=request.user, actor_label="" if request.user.is_authenticated else "booking link",
+        action=AuditAction.APPOINTMENT_VIEWED, patient=appointment.patient, obj=appointment,
+        data={"page": request.resolver_match.url_name if request.resolver_match else ""}, request=request,
+    )
+    return appointment
 
 
 def book_done(request, token: str):
     """Step 4: confirmed."""
-    appointment = _appointment_from_token(token)
+    appointment = _appointment_from_token(request, token)
     return render(request, "scheduling/book_done.html", {"appointment": appointment, "token": token})
 
 
@@ -196,7 +208,7 @@ def _changeable(appointment: Appointment) -> bool:
 
 def manage(request, token: str):
     """The page behind the email link: see, cancel or move the booking."""
-    appointment = _appointment_from_token(token)
+    appointment = _appointment_from_token(request, token)
     return render(
         request,
         "scheduling/manage.html",
@@ -210,7 +222,7 @@ def manage(request, token: str):
 
 @require_http_methods(["GET", "POST"])
 def manage_cancel(request, token: str):
-    appointment = _appointment_from_token(token)
+    appointment = _appointment_from_token(request, token)
     if not _changeable(appointment):
         messages.error(request, "This appointment can no longer be changed online. Please call us.")
         return redirect("scheduling:manage", token=token)
@@ -223,7 +235,7 @@ def manage_cancel(request, token: str):
 
 @require_http_methods(["GET", "POST"])
 def manage_reschedule(request, token: str):
-    appointment = _appointment_from_token(token)
+    appointment = _appointment_from_token(request, token)
     if not _changeable(appointment):
         messages.error(request, "This appointment can no longer be changed online. Please call us.")
         return redirect("scheduling:manage", token=token)

@@ -11,6 +11,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.audit.actions import AuditAction
+from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
 from fracturecare.patients.selectors import patient_list
+from fracturecare.queryparams import cleaned_or_refuse, page_of
 from fracturecare.scheduling.clock import to_local
 from fracturecare.scheduling.forms import DayForm, IntakeForm, PatientDetailsForm, SlotChoiceForm
 from fracturecare.scheduling.models import Appointment, AppointmentStatus, AppointmentType, BookingSource, OutboxMessage
@@ -46,8 +50,18 @@ DESK = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 
 
 def _day(request) -> datetime.date:
-    form = DayForm(request.GET)
-    return (form.cleaned_data.get("date") if form.is_valid() else None) or timezone.localdate()
+    # A date we cannot show is refused with a 400 naming it, never a server error or a silent "today".
+    return cleaned_or_refuse(DayForm(request.GET)).get("date") or timezone.localdate()
+
+
+def _searched(request, query: str) -> list[Patient]:
+    """Patients matching the desk's search (the search itself is audited; the words typed are not kept)."""
+    if not query:
+        return []
+    found = list(patient_list(query=query)[:20])
+    audit_record(actor=request.user, action=AuditAction.PATIENT_LIST_VIEWED,
+                 data={"search": True, "results": len(found), "page": "desk_book"}, request=request)
+    return found
 
 
 def _free_times(appointment_type, day, *, ignore=None) -> list[dict]:
@@ -61,6 +75,8 @@ def _free_times(appointment_type, day, *, ignore=None) -> list[dict]:
 def schedule(request):
     """The day's schedule, one column per practitioner."""
     day = _day(request)
+    audit_record(actor=request.user, action=AuditAction.APPOINTMENT_SCHEDULE_VIEWED,
+                 data={"date": day.isoformat()}, request=request)
     return render(
         request,
         "scheduling/desk/schedule.html",
@@ -106,7 +122,7 @@ def desk_book(request):
         "start_local": to_local(chosen["start"]),
         "practitioner": chosen["practitioner"],
         "query": query,
-        "matches": patient_list(query=query)[:20] if query else [],
+        "matches": _searched(request, query),
         "safety_questions": SAFETY_QUESTIONS,
     }
     if request.method == "GET":
@@ -202,6 +218,8 @@ def appointment_move_view(request, pk: int):
                 messages.success(request, f"Moved to {to_local(appointment.start):%a %d %b, %H:%M}.")
                 return redirect(_schedule_url(appointment))
     day = _day(request) if request.GET.get("date") else to_local(appointment.start).date()
+    audit_record(actor=request.user, action=AuditAction.APPOINTMENT_VIEWED, patient=appointment.patient,
+                 obj=appointment, data={"page": "move"}, request=request)
     return render(
         request,
         "scheduling/desk/move.html",
@@ -230,17 +248,26 @@ def appointment_cancel_view(request, pk: int):
         else:
             messages.success(request, f"Cancelled {appointment.patient.full_name}'s appointment.")
         return redirect(_schedule_url(appointment))
+    audit_record(actor=request.user, action=AuditAction.APPOINTMENT_VIEWED, patient=appointment.patient,
+                 obj=appointment, data={"page": "cancel"}, request=request)
     return render(request, "scheduling/desk/cancel.html", {"appointment": appointment})
+
+
+#: Failed messages per page of the patient-emails page (newest change first).
+OUTBOX_PROBLEMS_PER_PAGE = 50
 
 
 @role_required(*DESK)
 def outbox(request):
-    """Patient emails that failed (with the reason), and recent traffic."""
+    """Patient emails that failed (with the reason), a page at a time, and recent traffic."""
+    page = page_of(Paginator(outbox_problems(), OUTBOX_PROBLEMS_PER_PAGE), request)
+    audit_record(actor=request.user, action=AuditAction.OUTBOX_VIEWED, request=request)
     return render(
         request,
         "scheduling/desk/outbox.html",
         {
-            "problems": outbox_problems(),
+            "problems": page.object_list,
+            "page": page,
             "recent": outbox_recent(),
         },
     )

@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from fracturecare.queryparams import check_day
 from fracturecare.scheduling.models import AppointmentType, Practitioner
 from fracturecare.scheduling.safety import PAIN_AREAS, SAFETY_QUESTIONS
 
@@ -158,6 +159,9 @@ class IntakeForm(forms.Form):
 
 class DayForm(forms.Form):
     date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def clean_date(self) -> datetime.date | None:
+        return check_day(self.cleaned_data.get("date"))
 
 
 class SlotQueryForm(forms.Form):

@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from fracturecare.scheduling.models import Appointment
 
@@ -27,6 +28,12 @@ def appointment_id_from_token(token: str) -> int | None:
         return None
     pk = data.get("a") if isinstance(data, dict) else None
     return pk if isinstance(pk, int) else None
+
+
+def link_outlived(appointment: Appointment) -> bool:
+    """A manage/confirmation link stops working once its visit is over: nothing is left to manage,
+    and the page would keep showing the visit's reason to whoever holds an old email."""
+    return appointment.end <= timezone.now()
 
 
 def manage_path(appointment: Appointment) -> str:

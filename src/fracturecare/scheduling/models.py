@@ -331,7 +331,13 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["send_after", "id"]
-        indexes = [models.Index(fields=["status", "send_after"]), models.Index(fields=["status", "retry_at"])]
+        indexes = [
+            models.Index(fields=["status", "send_after"]),
+            models.Index(fields=["status", "retry_at"]),
+            # The patient-emails page: problems and recent traffic, newest change first.
+            models.Index(fields=["status", "updated_at"], name="outbox_status_updated_idx"),
+            models.Index(fields=["updated_at", "id"], name="outbox_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=MessageKind.values), name="outbox_kind"),
             models.CheckConstraint(condition=Q(status__in=MessageStatus.values), name="outbox_status"),

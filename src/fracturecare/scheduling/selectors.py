@@ -93,7 +93,11 @@ def outbox_problems() -> QuerySet[OutboxMessage]:
     return (
         OutboxMessage.objects.filter(status__in=[MessageStatus.FAILED, MessageStatus.SENDING])
         .select_related("appointment__patient")
-        .order_by("-updated_at")
+        .only("id", "kind", "to_email", "status", "retry_at", "attempts", "last_error", "updated_at",
+              "appointment__id", "appointment__patient__id", "appointment__patient__first_name",
+              "appointment__patient__last_name")
+        # Newest change first, on the (status, updated_at) index; id breaks ties so pages do not overlap.
+        .order_by("-updated_at", "-id")
     )
 
 

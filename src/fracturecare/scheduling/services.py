@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.patients.matching import flag_possible_matches
 from fracturecare.patients.models import Patient
 from fracturecare.ratelimit import RateLimited, client_key_for
 from fracturecare.scheduling.clock import cells
@@ -98,24 +99,13 @@ def _identity_lock(details: PatientDetails) -> None:
 def patient_match_or_create(
     *, details: PatientDetails, actor=None, actor_label: str = "", request=None
 ) -> tuple[Patient, bool]:
-    """The patient with this name, date of birth and email (case-insensitive), or a new one.
+    """A new patient record for a booking with `details`; never an existing chart.
 
-    A match is never updated from booking input: an anonymous booker must not be able to
-    change someone's record.
+    Joining an existing record on name, date of birth and email would let anyone who knows those three read
+    or add to a stranger's chart; a look-alike is flagged for the front desk to merge (patients.matching).
+    Returns (patient, True); the tuple shape is kept for callers.
     """
     _identity_lock(details)
-    match = (
-        Patient.objects.filter(
-            first_name__iexact=details.first_name,
-            last_name__iexact=details.last_name,
-            date_of_birth=details.date_of_birth,
-            email__iexact=details.email,
-        )
-        .order_by("id")
-        .first()
-    )
-    if match is not None:
-        return match, False
     patient = Patient(
         first_name=details.first_name,
         last_name=details.last_name,
@@ -134,6 +124,7 @@ def patient_match_or_create(
         data={"via": "booking"},
         request=request,
     )
+    flag_possible_matches(patient=patient, actor=actor, actor_label=actor_label, request=request)
     return patient, True
 
 

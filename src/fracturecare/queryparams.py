@@ -1,0 +1,85 @@
+"""Refusing a query string we do not understand: 400 with a message naming the parameter and its value.
+
+Views validate their query parameters with a form and call `cleaned_or_refuse(form)`; anything invalid raises
+`QueryRefused`, which `QueryRefusedMiddleware` turns into a 400 page saying what was wrong (and which Django
+would answer with a bare 400 even without the middleware). Out-of-range dates and huge numbers never reach the
+database or date arithmetic that would fail with a server error.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import BadRequest
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.html import escape
+
+# The dates a clinic's pages may be asked about; outside them date arithmetic and the databases disagree.
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(2199, 12, 31)
+# The largest id a database row can have (64-bit signed).
+LARGEST_ID = 2**63 - 1
+
+
+class QueryRefused(BadRequest):
+    """A query parameter was not understood; `str()` names it and its value."""
+
+
+def check_day(value: datetime.date | None, field: str = "date") -> datetime.date | None:
+    """Refuse a date outside EARLIEST_DAY..LATEST_DAY (a form's clean_* can call this)."""
+    if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise forms.ValidationError(
+            f"{value.isoformat()} is outside the dates this clinic can show "
+            f"({EARLIEST_DAY.year} to {LATEST_DAY.year})."
+        )
+    return value
+
+
+def cleaned_or_refuse(form: forms.Form) -> dict[str, Any]:
+    """The form's cleaned data, or QueryRefused naming each bad parameter and the value given."""
+    if form.is_valid():
+        return form.cleaned_data
+    problems = []
+    for field, errors in form.errors.items():
+        value = form.data.get(field, "") if field != "__all__" else ""
+        label = f"{field}={str(value)[:40]!r}" if field != "__all__" else "query"
+        problems.append(f"{label}: {' '.join(errors)}")
+    raise QueryRefused("; ".join(problems))
+
+
+class QueryRefusedMiddleware:
+    """Answer QueryRefused with a 400 page that says which parameter was wrong."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, QueryRefused):
+            return None
+        return HttpResponseBadRequest(
+            "<!doctype html><title>Bad request</title><h1>This address has a value we cannot use</h1>"
+            f"<p>{escape(str(exception))}</p><p>Go back and choose again.</p>",
+            content_type="text/html; charset=utf-8",
+        )
+
+
+def page_of(paginator: Paginator, request: HttpRequest, param: str = "page") -> Page:
+    """The page the query string asks for: absent is the first; junk is a 400 and a page past the end a 404."""
+    raw = request.GET.get(param, "")
+    if raw in ("", "1"):
+        return paginator.page(1) if paginator.count else paginator.get_page(1)
+    if raw == "last":
+        return paginator.page(paginator.num_pages)
+    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise QueryRefused(f"{param}={raw[:40]!r}: a page number is a whole number from 1.")
+    try:
+        return paginator.page(int(raw))
+    except EmptyPage:
+        raise Http404(f"There is no page {raw}: the list has {paginator.num_pages}.") from None
