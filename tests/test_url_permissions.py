@@ -169,6 +169,11 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "patients:match_merge": DESK,
     "patients:matches": DESK,
     "handouts:plan_pdf": CLINICAL,
+    "intake:consent_in_clinic": CLINICAL,
+    "intake:consent_withdraw": CLINICAL,
+    "intake:patient_forms": CLINICAL,
+    # Sending the forms link is front-desk work too; the answers page is clinical.
+    "intake:patient_forms_send": STAFF,
     "interop:patient_fhir": CLINICAL,
     "interop:superbill": CLINICAL,
     "interop:superbill_json": CLINICAL,
@@ -182,10 +187,13 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "planning:version": CLINICAL,
     "portal:handout": PORTAL_RECORD,
     "portal:home": PORTAL,
+    "portal:programme": PORTAL,
     # The walk's patient login is linked to no record: its own record download is a 404.
     "portal:record_fhir": PORTAL_RECORD,
     # Giving a patient a portal login is registration work, like the patient's demographics.
     "portal:invite": STAFF,
+    "programmes:override": CLINICIAN_ONLY,
+    "programmes:patient_programme": CLINICAL,
     "public:article_admin_create": SITE_EDITORS,
     "public:article_admin_edit": SITE_EDITORS,
     "public:article_admin_list": SITE_EDITORS,
@@ -380,6 +388,14 @@ class World:
             patient=self.get("patient"),
         )
 
+    def make_programme(self):
+        from django.utils import timezone
+
+        from fracturecare.programmes.services import programme_assign
+
+        return programme_assign(plan=self.get("plan"), programme_id="running", actor=self.get("clinician"),
+                                cleared=True, start_on=timezone.localdate())
+
     def make_api_token(self):
         from fracturecare.accounts.services import token_create
 
@@ -419,6 +435,7 @@ PARAM_OBJECTS: dict[str, str] = {
     "plan_id": "plan",
     "edit_id": "plan_edit",
     "number": "plan_version",
+    "programme_id": "programme",
 }
 PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     **{(f"charting:{n}", "pk"): "visit" for n in ("visit_detail", "visit_edit", "visit_sign", "visit_amend")},

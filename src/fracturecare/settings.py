@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "fracturecare.dashboard",
     "fracturecare.portal",
     "fracturecare.interop",
+    "fracturecare.intake",
+    "fracturecare.programmes",
     # Serves the API docs' Swagger UI from our static files, not a CDN (the CSP allows only 'self').
     "ninja",
     "axes",
@@ -199,6 +201,8 @@ if not SECURE_HSTS_PRELOAD:
 # Pages of these URL namespaces show no health data and may be cached (the public site);
 # every other page is sent with Cache-Control: no-store (accounts.middleware.NoStoreMiddleware).
 CACHEABLE_URL_NAMESPACES = ["public"]
+# Site-wide views with no personal content (health check, favicon), by URL name.
+CACHEABLE_URL_NAMES = ["healthz", "favicon"]
 
 # Content-Security-Policy (django-csp): scripts only from this site, never inline. JSON-LD
 # blocks on the public pages are data, which browsers do not execute, so script-src does not

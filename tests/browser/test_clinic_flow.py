@@ -12,8 +12,10 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from fracturecare.patients.models import Patient
 from tests.browser.helpers import assert_accessible, sign_in
 from tests.factories import PASSWORD, UserFactory
+from tests.intake.factories import give_consents
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -100,6 +102,8 @@ def test_clinician_goes_from_new_patient_to_handout(page, base_url):
     sign_in(page, base_url, clinician.username, PASSWORD)
     register_patient(page)
     assert_accessible(page)
+    # Needling is charted only with the patient's current consents (signed by link before the visit).
+    give_consents(Patient.objects.get(first_name="Rosa", last_name="Alvarez"))
 
     evaluate_low_risk_tibia(page)
     main = page.get_by_role("main")

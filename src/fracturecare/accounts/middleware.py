@@ -103,7 +103,9 @@ def _health_data_path(request: HttpRequest) -> bool:
     if request.path_info.startswith(("/clinic/", "/me/", "/api/", "/accounts/")):
         return True
     match = getattr(request, "resolver_match", None)
-    return not (match is not None and match.namespace in settings.CACHEABLE_URL_NAMESPACES)
+    if match is None:
+        return True
+    return not (match.namespace in settings.CACHEABLE_URL_NAMESPACES or match.view_name in settings.CACHEABLE_URL_NAMES)
 
 
 class NoStoreMiddleware:

@@ -113,3 +113,16 @@ class AuditAction(StrEnum):
     VISIT_SUPERBILL_VIEWED = "visit.superbill_viewed"
     VISIT_UPDATED = "visit.updated"
     VISIT_VIEWED = "visit.viewed"
+
+    # Forms before and between visits, consents, return-to-run programmes (intake/, programmes/).
+    CONSENT_SIGNED = "consent.signed"
+    CONSENT_WITHDRAWN = "consent.withdrawn"
+    FORMS_OPENED = "forms.opened"
+    FORMS_REQUESTED = "forms.requested"
+    INTAKE_SUBMITTED = "intake.submitted"
+    INTAKE_VIEWED = "intake.viewed"
+    PORTAL_PROGRAMME_VIEWED = "portal.programme_viewed"
+    PROGRAMME_ASSIGNED = "programme.assigned"
+    PROGRAMME_OVERRIDDEN = "programme.overridden"
+    PROGRAMME_SESSION_LOGGED = "programme.session_logged"
+    PROGRAMME_VIEWED = "programme.viewed"

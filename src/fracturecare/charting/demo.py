@@ -16,6 +16,9 @@ from fracturecare.accounts.models import User
 from fracturecare.charting import services
 from fracturecare.charting.models import Visit
 from fracturecare.charting.validation import VisitRecord
+from fracturecare.intake.content import CONSENT_KINDS
+from fracturecare.intake.selectors import consent_status
+from fracturecare.intake.services import consent_record_in_clinic
 from fracturecare.patients.models import Patient
 from fracturecare.planning.models import PlanVersion
 
@@ -84,6 +87,10 @@ def load(stdout) -> None:
         versions = list(PlanVersion.objects.filter(plan__patient=patient).order_by("signed_at"))
         if not versions:
             continue
+        # Needling is charted only with a current consent: the demo patients signed theirs in the clinic.
+        for kind, state in consent_status(patient).items():
+            if kind in CONSENT_KINDS and not state.current:
+                consent_record_in_clinic(patient=patient, form=kind, signed_name=patient.full_name, actor=clinician)
         for index, (days_ago, before, after, sign, amendment) in enumerate(visits):
             visit_date = today - datetime.timedelta(days=days_ago)
             # Each visit follows the plan version in force that day (Maya's amendment comes between visits).

@@ -34,6 +34,7 @@ from fracturecare.charting.validation import (
     sign_problems,
 )
 from fracturecare.charting.vocab import AE_SCHEME_ID
+from fracturecare.intake.selectors import needling_consent_problem
 
 VISIT_FIELDS = (
     "visit_date",
@@ -108,7 +109,15 @@ def _build(visit: Visit, record: VisitRecord) -> tuple[list, list[Problem]]:
     if visit.visit_date and visit.visit_date > timezone.localdate():
         problems.append(Problem("visit", None, "visit_date", "A visit cannot be charted for a future date."))
     problems += record_problems(record)
+    problems += _consent_problems(visit.patient, record)
     return rows, problems
+
+
+def _consent_problems(patient, record: VisitRecord) -> list[Problem]:
+    """Needling needs the patient's current written consent (acupuncture and dry needling separately)."""
+    message = needling_consent_problem(patient, acupuncture=bool(record.points),
+                                       dry_needling=bool(record.dry_needling))
+    return [Problem("visit", None, "consent", message)] if message else []
 
 
 def _save_rows(visit: Visit, rows: list) -> None:
@@ -251,7 +260,7 @@ def visit_sign(*, visit: Visit, actor, request=None) -> Visit:
     """Sign and lock a draft visit. From now on it can only be amended."""
     visit = _lock_draft(visit, actor)
     record = record_from_visit(visit)
-    problems = record_problems(record) + sign_problems(record)
+    problems = record_problems(record) + sign_problems(record) + _consent_problems(visit.patient, record)
     if problems:
         raise VisitRecordError(problems)
     visit.signed_at = timezone.now()

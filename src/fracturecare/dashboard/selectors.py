@@ -10,11 +10,14 @@ from django.db.models.functions import Coalesce
 
 from fracturecare.accounts.models import Role
 from fracturecare.evaluations.models import Evaluation
+from fracturecare.intake.content import FormKind
+from fracturecare.intake.selectors import consent_status_for
 from fracturecare.outcomes.models import OutcomeAssessment
 from fracturecare.outcomes.progress import Progress, assess_progress
-from fracturecare.outcomes.selectors import REVIEW_INTERVAL_DAYS, measurements
+from fracturecare.outcomes.selectors import REVIEW_INTERVAL_DAYS, CurrentStage, current_stages, measurements
 from fracturecare.patients.models import Patient
 from fracturecare.planning.models import URGENT_LEVELS, Plan, PlanEdit, PlanVersion
+from fracturecare.programmes.selectors import programme_stages
 from fracturecare.scheduling.models import Appointment
 from fracturecare.scheduling.safety import PAIN_AREAS, SAFETY_QUESTIONS, SafetyQuestion
 from fracturecare.scheduling.selectors import day_schedule
@@ -67,6 +70,44 @@ class TodayRow:
     appointment: Appointment
     intake: Intake
     latest_plan: Plan | None
+    stage: CurrentStage | None = None
+    flags: tuple[str, ...] = ()
+
+
+FLAG_NOT_IMPROVING = "Not improving"
+FLAG_CONSENT_MISSING = "Needling consent missing"
+FLAG_RESCREEN_DUE = "Red-flag re-screen due"
+FLAG_URGENT = "Urgent triage unresolved"
+FLAG_STEPPED_BACK = "Programme stepped back"
+
+
+def _today_flags(patient_ids: set[int], appointments: list[Appointment], plans: dict[int, Plan]) -> dict[int, list]:
+    """Flags per patient for today's list, in a fixed number of queries (two, plus the programme's two)."""
+    flags: dict[int, list[str]] = {pid: [] for pid in patient_ids}
+    series: dict[int, list[OutcomeAssessment]] = {}
+    live = (OutcomeAssessment.objects.filter(patient_id__in=patient_ids, voided_at__isnull=True)
+            .only("patient_id", "assessed_on", "pain_nrs", "lefs_total", "patient_reported")
+            .order_by("patient_id", "assessed_on", "id"))
+    for a in live:
+        series.setdefault(a.patient_id, []).append(a)
+    for pid, rows in series.items():
+        if assess_progress(measurements(rows)).needs_review:
+            flags[pid].append(FLAG_NOT_IMPROVING)
+    consents = consent_status_for(list(patient_ids))
+    for pid, status in consents.items():
+        if not (status[FormKind.CONSENT_ACUPUNCTURE].current and status[FormKind.CONSENT_DRY_NEEDLING].current):
+            flags[pid].append(FLAG_CONSENT_MISSING)
+    for a in appointments:
+        # The booking's safety screen was not asked (front desk) or had a yes: ask it at the visit.
+        if intake_of(a).screen != "clear" and FLAG_RESCREEN_DUE not in flags[a.patient_id]:
+            flags[a.patient_id].append(FLAG_RESCREEN_DUE)
+    for pid, plan in plans.items():
+        if plan.triage_level in URGENT_LEVELS:
+            flags[pid].append(FLAG_URGENT)
+    for pid, stage in programme_stages(list(patient_ids)).items():
+        if stage.stepped_back:
+            flags[pid].append(FLAG_STEPPED_BACK)
+    return flags
 
 
 def _latest_plans(patient_ids) -> dict[int, Plan]:
@@ -85,8 +126,14 @@ def clinician_day(*, user, day: datetime.date) -> list[TodayRow]:
     for practitioner, rows in day_schedule(day).items():
         if practitioner.user_id == user.pk:
             appointments = rows
-    plans = _latest_plans({a.patient_id for a in appointments}) if appointments else {}
-    return [TodayRow(a, intake_of(a), plans.get(a.patient_id)) for a in appointments]
+    if not appointments:
+        return []
+    ids = {a.patient_id for a in appointments}
+    plans = _latest_plans(ids)
+    stages = current_stages(ids)
+    flags = _today_flags(ids, appointments, plans)
+    return [TodayRow(a, intake_of(a), plans.get(a.patient_id), stages.get(a.patient_id), tuple(flags[a.patient_id]))
+            for a in appointments]
 
 
 # --- plans ----------------------------------------------------------------------------------
@@ -196,7 +243,7 @@ def patients_not_improving(*, user, today: datetime.date) -> Listing:
     rows = (
         live.filter(patient_id__in=candidates[:FLAG_SCAN_LIMIT])
         .select_related("patient")
-        .only("patient_id", "assessed_on", "pain_nrs", "lefs_total", "patient__first_name",
+        .only("patient_id", "assessed_on", "pain_nrs", "lefs_total", "patient_reported", "patient__first_name",
               "patient__last_name", "patient__date_of_birth")
         .order_by("patient_id", "assessed_on", "id")
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from fracturecare.evaluations import selectors
 from fracturecare.evaluations.forms import field_name, initial_from_case
 from fracturecare.evaluations.models import Evaluation
+from fracturecare.intake.selectors import intake_case_values
 from fracturecare.patients.selectors import patient_age
 
 
@@ -27,18 +28,26 @@ class Prefill:
 
 
 def initial_values(*, patient, user, request: HttpRequest | None = None, source_id: str = "") -> Prefill:
-    """Initial values for a new evaluation of `patient`; reading an earlier evaluation is audited."""
-    source = None
+    """Initial values for a new evaluation of `patient`; reading an earlier evaluation is audited.
+
+    An evaluation chosen with `source_id` is copied as it is. Otherwise the latest evaluation
+    (without that day's findings) is the base and the patient's pre-visit intake answers, being
+    newer, are laid over it.
+    """
+    chosen = None
     if source_id.isdigit():
-        source = Evaluation.objects.filter(pk=int(source_id), patient=patient).first()
-    if source is None:
-        source = selectors.latest_evaluation(patient=patient)
+        chosen = Evaluation.objects.filter(pk=int(source_id), patient=patient).first()
+    source = chosen or selectors.latest_evaluation(patient=patient)
     initial: dict = {}
     if source is not None:
         selectors.evaluation_read(evaluation=source, user=user, request=request)
         initial = initial_from_case(source.case)
-        # Findings and notes describe that day, not today: they are asked again.
-        initial = {k: v for k, v in initial.items() if not k.startswith(("findings__", "note__", "injury__pain"))}
+        if chosen is None:
+            # Findings and notes describe that day, not today: they are asked again.
+            initial = {k: v for k, v in initial.items()
+                       if not k.startswith(("findings__", "note__", "injury__pain"))}
+    if chosen is None:
+        initial.update(initial_from_case(intake_case_values(patient)))
     # Age and sex come from the record, so a later evaluation is not stuck with an old age.
     initial[field_name("patient.age")] = patient_age(patient, on=timezone.localdate())
     if patient.sex:

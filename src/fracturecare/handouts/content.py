@@ -69,6 +69,7 @@ class HandoutContent:
     warnings: list[WarningGroup]
     disclaimer: str = DISCLAIMER
     citations: dict[str, str] = field(default_factory=dict)
+    stage_detail: str = ""  # e.g. the programme step, when the patient's current stage says more than the phase
 
 
 def _advice(item: dict) -> Advice | None:
@@ -118,8 +119,14 @@ def _target_label(target: dict, kb) -> str:
     return f"{name}, {SIDE_WORDS.get(target.get('side'), target.get('side', ''))}"
 
 
-def handout_content(snapshot: dict, kb, *, patient_first_name: str) -> HandoutContent:
-    """Everything the handout shows, from a signed plan version's snapshot."""
+def handout_content(
+    snapshot: dict, kb, *, patient_first_name: str, current_phase: str = "", stage_detail: str = ""
+) -> HandoutContent:
+    """Everything the handout shows, from a signed plan version's snapshot.
+
+    `current_phase` (a phase id) and `stage_detail` give where the patient is now (outcomes'
+    current-stage selector); without them the handout shows the phase at signing.
+    """
     plan = snapshot["plan"]
     injury = plan.get("injury", {})
     triage = plan.get("triage", {})
@@ -132,6 +139,9 @@ def handout_content(snapshot: dict, kb, *, patient_first_name: str) -> HandoutCo
         if weeks.get("estimate"):
             expected += " (an estimate from published studies; everyone heals at their own pace)"
     phase = plan.get("phase") or {}
+    now = next((p for p in kb.conventional.get("phases", []) if p["id"] == current_phase), None)
+    if now is not None:
+        phase = {"name": now["name"], "goal": now["goal"], "exit_criteria": now.get("exit_criteria", [])}
     advice = [(item, _advice(item)) for item in plan.get("conventional", [])]
     acupuncture = plan.get("acupuncture", {})
     dry_needling = plan.get("dry_needling", {})
@@ -157,6 +167,7 @@ def handout_content(snapshot: dict, kb, *, patient_first_name: str) -> HandoutCo
         needling_deferred=bool(acupuncture.get("deferred") or dry_needling.get("deferred")),
         warnings=_warnings(kb),
         citations={cid: _citation_text(kb, cid) for cid in cited},
+        stage_detail=stage_detail if now is not None else "",
     )
 
 

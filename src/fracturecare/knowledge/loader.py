@@ -120,6 +120,11 @@ class KnowledgeBase:
     def electroacupuncture(self) -> dict:
         return self.files["points"]["electroacupuncture"]
 
+    @property
+    def return_to_run(self) -> list[dict]:
+        """Staged return-to-activity programmes (empty when the file is not in the manifest)."""
+        return self.files.get("return_to_run", {}).get("programmes", [])
+
     def cite(self, source_id: str) -> dict:
         """The source behind a citation id."""
         return self.sources[source_id]
@@ -237,6 +242,12 @@ def _check_references(files: dict[str, Any], fact_paths: frozenset[str]) -> None
     for item in files["conventional"]["items"]:
         if item["phase"] not in phases:
             fail("conventional", item["id"], f"unknown phase {item['phase']!r}")
+    for programme in files.get("return_to_run", {}).get("programmes", []):
+        stages = {s["id"] for s in programme["stages"]}
+        for step in programme["steps"]:
+            if step["stage"] not in stages:
+                fail("return_to_run", f"{programme['id']}.{step['id']}", f"unknown stage {step['stage']!r}")
+        _unique("return_to_run", programme["steps"], "id")
     _unique("sites", files["sites"]["sites"], "id")
     terms = files["sites"].get("region_terms", {})
     for site in files["sites"]["sites"]:

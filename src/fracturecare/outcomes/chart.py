@@ -27,7 +27,7 @@ def _x(day: int, span: int) -> float:
 
 def _panel(
     *,
-    series: list[tuple[int, int]],
+    series: list[tuple[int, int, bool]],
     span: int,
     top: float,
     vmax: int,
@@ -68,13 +68,17 @@ def _panel(
             f'class="hint">No scores recorded</text>'
         )
     else:
-        points = " ".join(f"{_x(d, span):.1f},{y(v):.1f}" for d, v in series)
+        points = " ".join(f"{_x(d, span):.1f},{y(v):.1f}" for d, v, _ in series)
         if len(series) > 1:
             out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        for d, v in series:
+        for d, v, by_patient in series:
+            # Patient-reported answers (by link) are open markers, so they never pass for a clinic measurement.
+            fill = "#fff" if by_patient else colour
+            who = " (patient-reported)" if by_patient else ""
             out.append(
-                f'<circle cx="{_x(d, span):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}">'
-                f"<title>Day {d}: {v}{escape(unit)}</title></circle>"
+                f'<circle cx="{_x(d, span):.1f}" cy="{y(v):.1f}" r="{4.5 if by_patient else 3.5}" fill="{fill}" '
+                f'stroke="{colour}" stroke-width="2" class="{"patient-reported" if by_patient else "clinic"}">'
+                f"<title>Day {d}: {v}{escape(unit)}{who}</title></circle>"
             )
     out.append("</g>")
     return out
@@ -85,9 +89,9 @@ def render_progress_chart(measurements: Sequence[Measurement]) -> str:
     ordered = sorted(measurements, key=lambda m: m.on)
     start = ordered[0].on if ordered else None
     span = (ordered[-1].on - start).days if ordered else 0
-    nrs = [((m.on - start).days, m.pain_nrs) for m in ordered if m.pain_nrs is not None]
-    lefs = [((m.on - start).days, m.lefs) for m in ordered if m.lefs is not None]
-    height = TOP + 2 * PANEL_HEIGHT + GAP + BOTTOM
+    nrs = [((m.on - start).days, m.pain_nrs, m.patient_reported) for m in ordered if m.pain_nrs is not None]
+    lefs = [((m.on - start).days, m.lefs, m.patient_reported) for m in ordered if m.lefs is not None]
+    height = TOP + 2 * PANEL_HEIGHT + GAP + BOTTOM + (20 if any(m.patient_reported for m in ordered) else 0)
 
     nrs_target = max(nrs[0][1] - NRS_MCID_POINTS, 0) if nrs else None
     lefs_target = min(lefs[0][1] + LEFS_MCID, LEFS_MAX) if lefs else None
@@ -138,11 +142,16 @@ def render_progress_chart(measurements: Sequence[Measurement]) -> str:
         better="higher is better",
     )
     axis_y = lefs_top + PANEL_HEIGHT + 16
-    for day in sorted({0, span, *(d for d, _ in nrs + lefs)})[:: max(1, len(ordered) // 8) or 1]:
+    for day in sorted({0, span, *(d for d, _, _ in nrs + lefs)})[:: max(1, len(ordered) // 8) or 1]:
         out.append(f'<text x="{_x(day, span):.1f}" y="{axis_y}" class="axis" text-anchor="middle">{day}</text>')
     out.append(
         f'<text x="{LEFT + PLOT_W / 2}" y="{axis_y + 18}" class="axis" text-anchor="middle">'
         f"Days since first assessment{f' ({start:%Y-%m-%d})' if start else ''}</text>"
     )
+    if any(m.patient_reported for m in ordered):
+        ly = axis_y + 34
+        out.append(f'<circle cx="{LEFT + 6}" cy="{ly - 4}" r="4.5" fill="#fff" stroke="#5b6670" stroke-width="2"/>')
+        out.append(f'<text x="{LEFT + 16}" y="{ly}" class="axis">Open marker: patient-reported (questionnaire '
+                   f'by link); filled: recorded at the clinic</text>')
     out.append("</svg>")
     return "\n".join(out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from fracturecare.outcomes.measures import LEFS_ANSWERS, LEFS_ITEMS
+from fracturecare.outcomes.measures import LEFS_ANSWERS, LEFS_ITEMS, NRS_MAX, NRS_MIN
 from fracturecare.outcomes.models import Timepoint
 from fracturecare.outcomes.stages import WALK_RUN_LAST_DAY, Phase
 
@@ -76,3 +76,23 @@ class VoidForm(forms.Form):
 
     assessment = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="What was wrong", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PatientQuestionnaireForm(forms.Form):
+    """Pain NRS and the LEFS, as the patient answers them before a follow-up."""
+
+    pain_nrs = forms.IntegerField(label="Your pain at its worst in the last week, from 0 (none) to 10 "
+                                        "(worst imaginable)", min_value=NRS_MIN, max_value=NRS_MAX,
+                                  widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for index, label in enumerate(LEFS_ITEMS):
+            self.fields[f"lefs_{index}"] = forms.TypedChoiceField(
+                label=label, choices=LEFS_ANSWERS, coerce=int, widget=forms.RadioSelect)
+
+    def lefs_items(self) -> list[int]:
+        return [self.cleaned_data[f"lefs_{i}"] for i in range(len(LEFS_ITEMS))]
+
+    def lefs_fields(self) -> list:
+        return [self[f"lefs_{i}"] for i in range(len(LEFS_ITEMS))]

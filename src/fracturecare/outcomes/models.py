@@ -21,7 +21,11 @@ class OutcomeAssessment(models.Model):
     """One dated assessment. Assessments are corrected by recording a new one, never edited."""
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="outcome_assessments")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty only for answers the patient gave by link (patient_reported).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    patient_reported = models.BooleanField(default=False, help_text="answered by the patient by link")
     assessed_on = models.DateField()
     timepoint = models.CharField(max_length=12, choices=Timepoint.choices)
     pain_nrs = models.PositiveSmallIntegerField("Pain NRS (0–10)", null=True, blank=True)
@@ -61,6 +65,10 @@ class OutcomeAssessment(models.Model):
             models.CheckConstraint(
                 condition=Q(pain_nrs__isnull=False) | Q(lefs_total__isnull=False) | ~Q(phase=""),
                 name="outcome_records_something",
+            ),
+            models.CheckConstraint(
+                condition=Q(recorded_by__isnull=False) | Q(patient_reported=True),
+                name="outcome_recorded_by_unless_patient_reported",
             ),
             models.CheckConstraint(
                 condition=Q(voided_at__isnull=True, voided_by__isnull=True, void_reason="")

@@ -43,6 +43,7 @@ class Measurement:
     on: datetime.date
     pain_nrs: int | None = None
     lefs: int | None = None
+    patient_reported: bool = False  # drawn as an open marker on the chart
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.intake.content import FormKind
+from fracturecare.intake.services import PATIENT_LABEL, mark_submitted
 from fracturecare.outcomes.measures import lefs_total
 from fracturecare.outcomes.models import OutcomeAssessment
 from fracturecare.outcomes.stages import Phase
@@ -27,9 +29,14 @@ def assessment_create(
     phase: str = "",
     walk_run_day: int | None = None,
     note: str = "",
+    patient_reported: bool = False,
+    actor_label: str = "",
     request=None,
 ) -> OutcomeAssessment:
-    """Record one assessment; raises ValidationError naming the offending fields."""
+    """Record one assessment; raises ValidationError naming the offending fields.
+
+    `patient_reported` marks answers the patient gave by link (no staff `recorded_by`); the chart shows them apart.
+    """
     errors: dict[str, str] = {}
     total = None
     if lefs_items is not None:
@@ -56,15 +63,20 @@ def assessment_create(
         phase=phase or "",
         walk_run_day=walk_run_day,
         note=note,
+        patient_reported=patient_reported,
     )
-    assessment.full_clean()
+    if recorded_by is None and not patient_reported:
+        raise ValidationError({"recorded_by": "Say who recorded the assessment."})
+    assessment.full_clean(exclude=["recorded_by"] if patient_reported else None)
     assessment.save()
     audit_record(
         actor=recorded_by,
+        actor_label=actor_label,
         action=AuditAction.OUTCOME_RECORDED,
         patient=patient,
         obj=assessment,
-        data={"nrs": pain_nrs is not None, "lefs": total is not None, "phase": bool(phase)},
+        data={"nrs": pain_nrs is not None, "lefs": total is not None, "phase": bool(phase),
+              "patient_reported": patient_reported},
         request=request,
     )
     return assessment
@@ -86,3 +98,13 @@ def assessment_void(*, assessment: OutcomeAssessment, actor, reason: str, reques
         actor=actor, action=AuditAction.OUTCOME_VOIDED, patient=assessment.patient, obj=assessment, request=request
     )
     return assessment
+
+
+@transaction.atomic
+def questionnaire_submit(*, form_request, pain_nrs: int, lefs_items: list[int], request=None) -> OutcomeAssessment:
+    """A patient's pain and LEFS answers by link, stored as a patient-reported assessment (once per link)."""
+    mark_submitted(form_request, FormKind.OUTCOMES)
+    return assessment_create(
+        patient=form_request.patient, recorded_by=None, assessed_on=timezone.localdate(), timepoint="review",
+        pain_nrs=pain_nrs, lefs_items=lefs_items, patient_reported=True, actor_label=PATIENT_LABEL, request=request,
+    )

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from fracturecare.accounts.permissions import CLINICAL, role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.intake.content import FormKind
+from fracturecare.intake.selectors import form_request_for_token, submitted_forms
+from fracturecare.intake.services import ALREADY_SUBMITTED
 from fracturecare.outcomes import measures, services, stages
-from fracturecare.outcomes.forms import AssessmentForm, VoidForm
+from fracturecare.outcomes.forms import AssessmentForm, PatientQuestionnaireForm, VoidForm
 from fracturecare.outcomes.models import OutcomeAssessment
-from fracturecare.outcomes.selectors import REVIEW_INTERVAL_DAYS, outcome_summary
+from fracturecare.outcomes.selectors import REVIEW_INTERVAL_DAYS, current_stage, outcome_summary
 from fracturecare.patients.models import Patient
 from fracturecare.planning.selectors import latest_signed_plan_for_patient
+from fracturecare.programmes.selectors import current_programme, programme_overview
 
 
 def _patient(patient_id: int) -> Patient:
@@ -54,6 +59,7 @@ def patient_outcomes(request, patient_id: int):
         else:
             void_id = request.POST.get("assessment")
     summary = outcome_summary(patient)
+    programme = current_programme(patient)
     audit_record(
         actor=request.user,
         action=AuditAction.OUTCOME_VIEWED,
@@ -78,6 +84,8 @@ def patient_outcomes(request, patient_id: int):
             "signed_plan": latest_signed_plan_for_patient(patient),
             "void_form": void_form,
             "void_id": str(void_id or ""),
+            "current_stage": current_stage(patient),
+            "programme": programme_overview(programme) if programme else None,
         },
     )
 
@@ -103,3 +111,32 @@ def assessment_create(request, patient_id: int):
             messages.success(request, "Outcome measures recorded.")
             return redirect("outcomes:patient_outcomes", patient_id=patient.pk)
     return render(request, "outcomes/assessment_form.html", {"patient": patient, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
+    """The pain and function questionnaire behind a forms link (no login: the signed link is the key)."""
+    form_request = form_request_for_token(token)
+    if form_request is None or FormKind.OUTCOMES not in form_request.forms:
+        return render(request, "intake/invalid_link.html", status=404)
+    back = reverse("intake:forms", args=[token])
+    if FormKind.OUTCOMES in submitted_forms(form_request):
+        messages.info(request, ALREADY_SUBMITTED)
+        return redirect(back)
+    form = PatientQuestionnaireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.questionnaire_submit(form_request=form_request, pain_nrs=form.cleaned_data["pain_nrs"],
+                                          lefs_items=form.lefs_items(), request=request)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Thank you: “{FormKind.OUTCOMES.label}” is sent.")
+            return redirect(back)
+    response = render(request, "intake/outcomes_form.html", {
+        "form": form, "label": FormKind.OUTCOMES.label, "first_name": form_request.patient.first_name, "back": back,
+    })
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"
+    return response

@@ -38,6 +38,8 @@ SECTIONS: tuple[Section, ...] = (
             "charting:*",
             "outcomes:*",
             "interop:*",
+            "intake:*",
+            "programmes:*",
         ),
     ),
     Section("Schedule", "scheduling:schedule", ("scheduling:desk_book", "scheduling:appointment_*")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import smtplib
 from functools import wraps
@@ -12,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fracturecare.accounts.models import Role
@@ -20,13 +22,19 @@ from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.handouts.content import handout_content
 from fracturecare.handouts.pdf import handout_pdf
+from fracturecare.intake.selectors import open_form_requests
+from fracturecare.intake.tokens import forms_path
 from fracturecare.interop.services import fhir_export
 from fracturecare.knowledge import load_knowledge
-from fracturecare.outcomes.selectors import outcome_summary
+from fracturecare.outcomes.selectors import current_stage, outcome_summary
 from fracturecare.patients.models import Patient
 from fracturecare.patients.selectors import patient_or_404
 from fracturecare.portal import selectors, services
 from fracturecare.portal.forms import InviteForm
+from fracturecare.programmes.forms import SessionLogForm
+from fracturecare.programmes.models import ProgrammeStatus
+from fracturecare.programmes.selectors import current_programme, programme_overview
+from fracturecare.programmes.services import session_log
 from fracturecare.scheduling.links import manage_token
 
 logger = logging.getLogger(__name__)
@@ -67,6 +75,7 @@ def home(request, patient):
     plans = selectors.signed_plans(patient)
     outcomes = outcome_summary(patient)
     live = [a for a in outcomes.assessments if not a.is_voided]
+    programme = current_programme(patient)
     audit_record(
         actor=request.user, action=AuditAction.PORTAL_VIEWED, patient=patient, obj=patient,
         data={"appointments": len(appointments), "plans": [s.plan.pk for s in plans], "outcomes": len(live)},
@@ -78,6 +87,9 @@ def home(request, patient):
         "plans": plans,
         "outcomes": live,
         "chart_svg": outcomes.chart_svg if live else "",
+        "stage": current_stage(patient),
+        "programme": programme_overview(programme) if programme else None,
+        "questionnaires": [(forms_path(r), todo) for r, todo in open_form_requests(patient)],
     }))
 
 
@@ -92,13 +104,42 @@ def handout(request, patient, plan_id: int):
                      data={"plan": plan_id}, request=request)
         raise Http404("No such plan")
     snapshot = version.snapshot
-    content = handout_content(snapshot, load_knowledge(), patient_first_name=patient.first_name)
+    stage = current_stage(patient)
+    content = handout_content(snapshot, load_knowledge(), patient_first_name=patient.first_name,
+                              current_phase=stage.phase if stage else "", stage_detail=stage.detail if stage else "")
     pdf = handout_pdf(content, plan=snapshot["plan"], case=snapshot["case"], clinic=settings.CLINIC)
     audit_record(actor=request.user, action=AuditAction.PORTAL_HANDOUT_DOWNLOADED, patient=patient, obj=version.plan,
                  data={"version": version.number}, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="care-plan-{version.plan_id}-v{version.number}.pdf"'
     return _no_store(response)
+
+
+@patient_login_required
+@require_http_methods(["GET", "POST"])
+def programme(request: HttpRequest, patient) -> HttpResponse:
+    """Today's session of the patient's programme, the form to log a session, and why the programme moved."""
+    current = current_programme(patient) if patient else None
+    if current is None:
+        audit_record(actor=request.user, action=AuditAction.PORTAL_PROGRAMME_VIEWED, patient=patient,
+                     data={"programme": None}, request=request)
+        return _no_store(render(request, "portal/programme.html", {"patient": patient, "overview": None}))
+    form = SessionLogForm(request.POST or None, initial={"on": timezone.localdate() - datetime.timedelta(days=1)})
+    if request.method == "POST" and current.status == ProgrammeStatus.ACTIVE and form.is_valid():
+        try:
+            log = session_log(programme=current, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, log.reason)
+            return redirect("portal:programme")
+    if request.method == "GET":
+        audit_record(actor=request.user, action=AuditAction.PORTAL_PROGRAMME_VIEWED, patient=patient, obj=current,
+                     request=request)
+    return _no_store(render(request, "portal/programme.html", {
+        "patient": patient, "overview": programme_overview(current), "form": form,
+    }))
 
 
 @role_required(*STAFF)
