@@ -56,8 +56,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
             try:
                 plans.append(make_plan(case, kb))
             except CaseError as exc:
+                # Every refused field on its own line: a value that does not resolve names its close matches.
                 prefix = f"case [{index}]: " if batch else ""
-                raise _BadInput(prefix + str(exc)) from None
+                raise _BadInput("\n".join(f"{prefix}{e.field}: {e.message}" for e in exc.errors)) from None
     except _BadInput as exc:
         print(f"fracturecare plan: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

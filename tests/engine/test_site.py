@@ -8,12 +8,16 @@ from fracturecare.engine.site import resolve_site
     [
         ({"bone": "tibia", "region": "posteromedial_shaft"}, "tibia_posteromedial_shaft", True),
         ({"bone": "tibia", "region": "anterior_cortex"}, "tibia_anterior_cortex", True),
-        ({"bone": "tibia"}, "tibia_posteromedial_shaft", False),
-        ({"bone": "tibia", "region": "elbow"}, "tibia_posteromedial_shaft", False),
+        # No region: the bone's highest-risk site that fits, never the low-risk default.
+        ({"bone": "tibia"}, "tibia_anterior_cortex", False),
+        ({"bone": "femur"}, "femur_neck_tension", False),
+        ({"bone": "metatarsal", "ray": 5}, "metatarsal_5_proximal", False),
+        ({"bone": "metatarsal", "ray": 3}, "metatarsal_shaft", False),
         ({"bone": "metatarsal", "ray": 5, "region": "proximal_diaphysis"}, "metatarsal_5_proximal", True),
         ({"bone": "metatarsal", "ray": 5, "region": "shaft"}, "metatarsal_shaft", True),
         ({"bone": "metatarsal", "ray": 2, "region": "base"}, "metatarsal_2_base", True),
-        ({"bone": "metatarsal", "ray": 3, "region": "base"}, "metatarsal_shaft", False),
+        # A listed region with no entry for this ray: the nearest ray's entry for that region.
+        ({"bone": "metatarsal", "ray": 3, "region": "base"}, "metatarsal_2_base", False),
         ({"bone": "femur", "region": "neck_tension"}, "femur_neck_tension", True),
         ({"bone": "navicular"}, "navicular", True),
         ({"bone": "ulna", "region": "olecranon"}, "ulna_olecranon", True),

@@ -98,7 +98,7 @@ def test_the_evaluation_page_shows_the_answers(client, login):
     response = client.get(reverse("evaluations:detail", args=[plan.evaluation_id]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Posteromedial shaft" in html and "Fredericson MRI grade" in html
+    assert "Inner (posteromedial) border of the shaft" in html and "Fredericson MRI grade" in html
     assert AuditEvent.objects.filter(action="evaluation.viewed").exists()
 
 

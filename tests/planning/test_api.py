@@ -59,6 +59,13 @@ def test_the_examples_are_all_there():
         ({"patient": {"age": 30, "sex": "male"}, "injury": {"bone": "skull", "side": "left"}}, "injury.bone"),
         ({"patient": {"age": "thirty", "sex": "male"}, "injury": {"bone": "tibia", "side": "left"}}, "patient.age"),
         ({"patient": {"age": 30, "sex": "male"}}, "injury"),
+        # Fail closed: free text that does not resolve, a region of another bone, a contradiction.
+        ({"patient": {"age": 30, "sex": "male"}, "injury": {"bone": "tibia", "side": "left"},
+          "medications": ["warfrin"]}, "medications[0]"),
+        ({"patient": {"age": 30, "sex": "male"}, "injury": {"bone": "femur", "region": "neck", "side": "left"}},
+         "injury.region"),
+        ({"patient": {"age": 30, "sex": "male", "pregnant": True}, "injury": {"bone": "tibia", "side": "left"}},
+         "patient.pregnant"),
     ],
 )
 def test_a_case_that_breaks_the_contract_gets_422_naming_the_field(client, login, body, field):

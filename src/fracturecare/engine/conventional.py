@@ -34,3 +34,24 @@ def conventional_items(facts: dict[str, Any], conventional: dict) -> list[dict]:
         }
         for item in chosen
     ]
+
+
+def hold_for_urgent(level: str, items: list[dict], conventional: dict) -> tuple[list[dict], dict] | None:
+    """Under an emergency or urgent referral, keep only protection and referral care.
+
+    The knowledge base's `urgent_hold` names the phases that stay and the items that go (e.g.
+    weight bearing as tolerated); returns (kept items, warning), or None when nothing is held.
+    """
+    hold = conventional.get("urgent_hold")
+    if level not in URGENT or not hold:
+        return None
+    kept = [item for item in items
+            if item["phase"] in hold["phases"] and item["id"] not in hold.get("exclude_items", [])]
+    warning = {
+        "code": "conventional_held_for_referral",
+        "text": hold["text"],
+        "severity": "block",
+        "citations": list(hold["citations"]),
+        "evidence": hold["tag"],
+    }
+    return kept, warning

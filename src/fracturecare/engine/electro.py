@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fracturecare.engine.screening import Screened
+from fracturecare.engine.screening import ANY_AREA, Screened
 
 SIDES = {"left": {"left"}, "right": {"right"}, "bilateral": {"left", "right"}, "midline": set()}
 
@@ -33,7 +33,7 @@ def assign_electroacupuncture(facts: dict[str, Any], site: dict, screened: Scree
             sides -= SIDES.get(injured, set()) if injured != "midline" else set()
             if injured == "bilateral":
                 sides = set()
-        sides -= screened.ea_blocked_sides.get(a["area"], set())
+        sides -= screened.ea_blocked_sides.get(a["area"], set()) | screened.ea_blocked_sides.get(ANY_AREA, set())
         if not sides:
             continue
         side = "bilateral" if sides == {"left", "right"} else next(iter(sides))

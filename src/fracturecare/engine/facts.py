@@ -17,6 +17,9 @@ DERIVED_PATHS = frozenset(
         "site.bone_type",
         "site.body_area",
         "site.region_matched",
+        "site.region_assumed",
+        "site.subcutaneous",
+        "site.growth_plate",
         "imaging.done",
         "imaging.confirmed",
         "grade.fracture_line",
@@ -44,8 +47,8 @@ def case_paths(case_schema: dict) -> frozenset[str]:
     return frozenset(paths)
 
 
-def flatten_case(case: dict) -> dict[str, Any]:
-    """Case fields as a flat dict of dotted paths, with contract defaults applied."""
+def flatten_case(case: dict, *, defaults: bool = True) -> dict[str, Any]:
+    """Case fields as a flat dict of dotted paths, with contract defaults applied unless told not to."""
     facts: dict[str, Any] = {}
     for section, value in case.items():
         if isinstance(value, dict):
@@ -53,6 +56,8 @@ def flatten_case(case: dict) -> dict[str, Any]:
                 facts[f"{section}.{name}"] = inner
         else:
             facts[section] = value
+    if not defaults:
+        return facts
     facts.setdefault("patient.pregnant", False)
     facts.setdefault("medications", [])
     facts.setdefault("conditions", [])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fracturecare.engine.conventional import conventional_items, current_phase
+from fracturecare.engine.conditions import holds
+from fracturecare.engine.conventional import conventional_items, current_phase, hold_for_urgent
 from fracturecare.engine.differentials import differentials
 from fracturecare.engine.electro import assign_electroacupuncture
 from fracturecare.engine.facts import flatten_case
@@ -13,10 +14,11 @@ from fracturecare.engine.screening import screen
 from fracturecare.engine.site import expected_return, grade_facts, resolve_site
 from fracturecare.engine.triad import score_triad
 from fracturecare.engine.triage import triage
-from fracturecare.engine.validation import validate_case
+from fracturecare.engine.validation import check_contradictions, validate_case
+from fracturecare.engine.vocab import expand_medication_classes, resolve_case
 
 # Bump when the plan's meaning changes (contract README).
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "2.0.0"
 
 _SOURCE_FIELDS = ("title", "citation", "pmid", "pmcid", "doi", "url", "strength", "kind")
 
@@ -26,15 +28,27 @@ def make_plan(case: Any, kb) -> dict:
 
     Raises CaseError naming every offending field when the case breaks the contract.
     """
+    if not isinstance(case, dict):
+        validate_case(case, kb.case_validator)  # raises, naming the whole case
+    resolution = resolve_case(case, kb.vocabularies, kb.regions, kb.bones, kb.none_words)
+    case = resolution.case
     validate_case(case, kb.case_validator)
+    check_contradictions(case, kb.contradictions)
     facts = flatten_case(case)
+    facts["medications"] = expand_medication_classes(facts["medications"], kb.vocabularies["medications"])
+    if facts.get("history.cancer_history") is True and "cancer_history" not in facts["conditions"]:
+        facts["conditions"] = [*facts["conditions"], "cancer_history"]
     site, region_matched = resolve_site(case["injury"], kb.sites)
+    region_assumed = case["injury"].get("region") is None and not region_matched
     facts.update({
         "site.id": site["id"],
         "site.risk": site["risk"]["class"],
         "site.bone_type": site["bone_type"],
         "site.body_area": site["body_area"],
         "site.region_matched": region_matched,
+        "site.region_assumed": region_assumed,
+        "site.subcutaneous": bool(site.get("subcutaneous")),
+        "site.growth_plate": bool(site.get("growth_plate")),
     })
     facts.update(grade_facts(facts, kb.grading))
     triad = score_triad(facts, kb.triad)
@@ -46,7 +60,8 @@ def make_plan(case: Any, kb) -> dict:
     window, _ = expected_return(facts, site, kb.grading)
     warnings: list[dict] = []
     acupuncture, dry_needling = _needling(facts, site, tri, kb, warnings)
-    warnings[:0] = _plan_warnings(facts, site, region_matched, tri, triad)
+    warnings[:0] = [*_plan_warnings(facts, site, region_matched, tri, triad, kb),
+                    *_rule_warnings(facts, kb.red_flags.get("warnings", []))]
 
     risk: dict[str, Any] = {
         "site_risk": site["risk"]["class"],
@@ -64,6 +79,11 @@ def make_plan(case: Any, kb) -> dict:
 
     phases = kb.conventional["phases"]
     phase = current_phase(tri["level"], phases)
+    conventional = conventional_items(facts, kb.conventional)
+    held = hold_for_urgent(tri["level"], conventional, kb.conventional)
+    if held is not None:
+        conventional, hold_warning = held
+        warnings.append(hold_warning)
     plan = {
         "engine_version": ENGINE_VERSION,
         "knowledge_version": kb.version,
@@ -73,6 +93,7 @@ def make_plan(case: Any, kb) -> dict:
             "plain_label": site.get("plain_label", site["label"]),
             "bone": site["bone"],
             "region": case["injury"].get("region"),
+            "region_assumed": region_assumed,
             "side": case["injury"]["side"],
             "body_area": site["body_area"],
             "bone_type": site["bone_type"],
@@ -89,10 +110,12 @@ def make_plan(case: Any, kb) -> dict:
                         for p in sorted(phases, key=lambda p: p["order"])],
         },
         "differentials": differentials(facts, kb.conditions),
-        "conventional": conventional_items(facts, kb.conventional),
+        "conventional": conventional,
         "acupuncture": acupuncture,
         "dry_needling": dry_needling,
         "warnings": warnings,
+        "resolved": resolution.notes,
+        "questions": _questions(case, site, region_matched, kb),
     }
     plan["citations"] = _citations(plan, kb)
     return plan
@@ -144,15 +167,46 @@ def _needling(facts, site, tri, kb, warnings) -> tuple[dict, dict]:
     return acupuncture, dry_needling
 
 
-def _plan_warnings(facts, site, region_matched, tri, triad) -> list[dict]:
+def _questions(case: dict, site: dict, region_matched: bool, kb) -> list[dict]:
+    """What the clinician should record next for a narrower plan (today: a missing region)."""
+    injury = case["injury"]
+    if region_matched or injury.get("region") is not None:
+        return []
+    bone = injury["bone"]
+    return [{
+        "field": "injury.region",
+        "question": f"Which region of the {kb.bones.labels[bone].lower()} is injured?",
+        "choices": [{"code": code, "label": label} for code, label in kb.regions_of(bone)],
+        "assumed": site["id"],
+    }]
+
+
+def _rule_warnings(facts: dict[str, Any], rules: list[dict]) -> list[dict]:
+    """Plan warnings the knowledge base states as data (red_flags.yaml `warnings`)."""
+    return [
+        {"code": rule["id"], "text": rule["text"], "severity": rule["severity"],
+         "citations": list(rule["citations"]), "evidence": rule["tag"]}
+        for rule in rules if holds(rule["when"], facts)
+    ]
+
+
+def _plan_warnings(facts, site, region_matched, tri, triad, kb) -> list[dict]:
     warnings = []
     if not region_matched:
         given = facts.get("injury.region")
-        what = f"Region {given!r} is not recognised" if given else "No region given"
+        bone = kb.bones.labels.get(site["bone"], site["bone"]).lower()
+        if given is None:
+            text = (f"No region recorded for the {bone}: planned as {site['label']}, the highest-risk region "
+                    "of this bone, until the region is known. Record the region (examination or imaging); "
+                    "risk class and care depend on it.")
+            code = "region_missing"
+        else:
+            text = (f"No site entry for this region on this ray of the {bone}: planned as {site['label']}, the "
+                    "closest higher-risk entry. Confirm the site; risk class and care depend on it.")
+            code = "region_not_matched"
         warnings.append({
-            "code": "region_not_recognised",
-            "text": f"{what} for the {site['bone']}; planned as {site['label']} (the bone's default). "
-                    "Confirm the site: risk class and care depend on it.",
+            "code": code,
+            "text": text,
             "severity": "caution",
             "citations": list(site["risk"]["citations"]),
         })

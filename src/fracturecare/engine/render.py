@@ -30,7 +30,9 @@ def render_text(plan: dict) -> str:
     out.append(f"SITE: {injury['label']} ({injury['side']}), {risk['site_risk']}-risk, {injury['bone_type']} bone")
     window = risk.get("expected_return_weeks")
     if window:
-        out.append(_wrap(f"Expected return (estimate): {window['min']:g}-{window['max']:g} weeks. "
+        span = (f"about {window['min']:g}" if window["min"] == window["max"]
+                else f"{window['min']:g}-{window['max']:g}")
+        out.append(_wrap(f"Expected return (estimate): {span} weeks. "
                          f"{window['basis']} {_cites(window)}", "  "))
     triad = risk.get("triad_cumulative_risk")
     if triad:
@@ -38,6 +40,16 @@ def render_text(plan: dict) -> str:
                    f"{_cites(triad)}")
     out.append(f"PHASE: {plan['phase']['name']} - {plan['phase']['goal']}")
 
+    if plan.get("questions"):
+        out += ["", "TO RECORD"]
+        for q in plan["questions"]:
+            choices = ", ".join(c["label"] for c in q["choices"])
+            out.append(_wrap(f"? {q['question']} ({choices})", "  "))
+    if plan.get("resolved"):
+        out += ["", "AS RECORDED"]
+        for note in plan["resolved"]:
+            classes = f" [{', '.join(note['classes'])}]" if note.get("classes") else ""
+            out.append(_wrap(f"{note['given']!s} -> {note['label']}{classes}", "  "))
     if plan["warnings"]:
         out += ["", "WARNINGS"]
         for w in plan["warnings"]:
@@ -58,6 +70,8 @@ def render_text(plan: dict) -> str:
         ea = " +EA" if p.get("electroacupuncture") else ""
         out.append(f"  {p['code']:<5} {p['laterality']:<9}{ea} {_cites(p)}")
         out.append(_wrap(p["reason"], "      "))
+        for caution in p.get("cautions", []):
+            out.append(_wrap(f"caution: {caution}", "      "))
     for x in acu.get("excluded", []):
         side = f" ({x['side']} side)" if x.get("side") else ""
         out.append(_wrap(f"  x {x['code']}{side}: {x['why']}", "  "))

@@ -3,7 +3,8 @@
 In order:
 1. site rules — no local Ashi needling at a site the knowledge base closes to it; a point
    that lies over the injured bone (`overlies`) moves to the uninjured side, or is left out
-   when both sides are injured ("around, never into, the injured bone");
+   when both sides are injured ("around, never into, the injured bone"); a muscle that lies
+   over the injured bone (intercostals at a rib, scalenes at the first rib) is not a target;
 2. every rule in the knowledge base's contraindications file whose condition holds, applied
    to every candidate: `block` and `override` remove the item (or one side of a bilateral
    item) and record why in `excluded`; `override` marks it as something a clinician may add
@@ -19,6 +20,7 @@ from typing import Any
 from fracturecare.engine.conditions import holds
 
 OPPOSITE = {"left": "right", "right": "left"}
+ANY_AREA = "*"  # key in Screened.ea_blocked_sides for a rule that closes one whole side
 
 
 @dataclass
@@ -71,9 +73,11 @@ def _apply(items: list[dict], rule: dict, side_key: str, name_key: str, in_scope
     """Apply one rule to a list of items in place; return whether it touched any."""
     scope, touched, kept = rule["scope"], False, []
     for item in items:
-        if "limb" in scope:
-            limb = scope["limb"]
-            if item["area"] != limb["area"] or item[side_key] not in (limb["side"], "bilateral"):
+        if "limb" in scope or "body_side" in scope:
+            # One limb on one side, or one whole side of the body (every area).
+            limb = scope.get("limb") or {"area": None, "side": scope["body_side"]}
+            in_area = limb["area"] is None or item["area"] == limb["area"]
+            if not in_area or item[side_key] not in (limb["side"], "bilateral"):
                 kept.append(item)
                 continue
             touched = True
@@ -127,6 +131,19 @@ def _site_rules(facts: dict[str, Any], site: dict, result: Screened, kb) -> None
                 continue
         kept.append(point)
     result.points[:] = kept
+    targets = []
+    for target in result.targets:
+        if site["id"] in kb.muscles[target["muscle"]].get("overlies", []):
+            result.excluded_targets.append({
+                "muscle": target["muscle"],
+                "why": f"{target['name']} lies over the injured bone here ({site['label']}): a needle could reach "
+                       "the fracture, the pleura or the lung apex. Not needled at this site.",
+                "rule": "muscle_overlies_injured_bone", "severity": "block", "override_allowed": False,
+                "citations": list(dict.fromkeys([*site["dry_needling"]["citations"], "HALLE16"])),
+            })
+            continue
+        targets.append(target)
+    result.targets[:] = targets
 
 
 def screen(facts: dict[str, Any], site: dict, points: list[dict], targets: list[dict], kb) -> Screened:
@@ -148,6 +165,9 @@ def screen(facts: dict[str, Any], site: dict, points: list[dict], targets: list[
             scope = rule["scope"]
             if "limb" in scope:
                 result.ea_blocked_sides.setdefault(scope["limb"]["area"], set()).add(scope["limb"]["side"])
+                touched = True
+            elif "body_side" in scope:
+                result.ea_blocked_sides.setdefault(ANY_AREA, set()).add(scope["body_side"])
                 touched = True
             elif "all" in scope:
                 result.ea_blocked.append(rule)

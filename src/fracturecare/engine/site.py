@@ -4,34 +4,53 @@ from __future__ import annotations
 
 from typing import Any
 
+from fracturecare.engine.conditions import holds
+
+
+def _codes(site: dict) -> set[str]:
+    return {r if isinstance(r, str) else r["code"] for r in site.get("regions", [])}
+
+
+def _risk_rank(site: dict) -> int:
+    return 1 if site["risk"]["class"] == "high" else 0
+
 
 def resolve_site(injury: dict, sites: list[dict]) -> tuple[dict, bool]:
     """Return (site, region_matched) for the injury's bone, region and ray.
 
-    The most specific site whose `regions` and `rays` both fit wins; with no fit, the
-    bone's default site is used and `region_matched` is False.
+    The most specific site whose `regions` and `rays` both fit wins (the higher risk on a tie).
+    With no region, or a region no site fits for this ray, the highest-risk site that could be
+    the injury is used and `region_matched` is False: an unknown never plans as the safe case.
+    A missing ray fits every site, for the same reason.
     """
     bone, region, ray = injury["bone"], injury.get("region"), injury.get("ray")
-    best, best_score, default = None, -1, None
-    for site in sites:
-        if site["bone"] != bone:
-            continue
-        if site.get("default_for_bone"):
-            default = default or site
-        score = 0
-        if "regions" in site:
-            if region not in site["regions"]:
-                continue
-            score += 1
-        if "rays" in site:
-            if ray not in site["rays"]:
-                continue
-            score += 1
-        if score > best_score:
-            best, best_score = site, score
-    if best is not None:
-        return best, True
-    return default, False
+    bone_sites = [s for s in sites if s["bone"] == bone]
+    if not bone_sites:
+        raise ValueError(f"no site for bone {bone!r}")  # the contract check refuses unknown bones first
+
+    def ray_fits(site: dict) -> bool:
+        return ray is None or "rays" not in site or ray in site["rays"]
+
+    def pick(candidates: list[dict]) -> dict:
+        # max() keeps the first of equals, so file order breaks the last tie.
+        return max(candidates, key=lambda s: (_risk_rank(s), "regions" in s, "rays" in s))
+
+    has_regions = any("regions" in s for s in bone_sites)
+    if region is None:
+        if not has_regions:
+            return pick(bone_sites), True
+        fitting = [s for s in bone_sites if ray_fits(s)] or bone_sites
+        # Highest risk first; among equals the bone's general entry rather than one specific region.
+        return max(fitting, key=lambda s: (_risk_rank(s), bool(s.get("default_for_bone")))), False
+    exact = [s for s in bone_sites if region in _codes(s) and ray_fits(s)]
+    if exact:
+        return max(exact, key=lambda s: ("rays" in s and ray is not None, _risk_rank(s))), True
+    same_region = [s for s in bone_sites if region in _codes(s)]
+    if same_region:
+        # The region is listed for another ray: the nearest ray's site, the riskier on a tie.
+        return max(same_region, key=lambda s: (_risk_rank(s), -min(abs(ray - r) for r in s.get("rays", [ray])))), False
+    generic = [s for s in bone_sites if "regions" not in s and ray_fits(s)]
+    return max(generic or bone_sites, key=_risk_rank), False
 
 
 def grade_facts(facts: dict[str, Any], grading: dict) -> dict[str, Any]:
@@ -56,8 +75,6 @@ def grade_facts(facts: dict[str, Any], grading: dict) -> dict[str, Any]:
 
 def expected_return(facts: dict[str, Any], site: dict, grading: dict) -> tuple[dict | None, dict]:
     """The expected return window (weeks) and the rule that set it (or None with its rule)."""
-    from fracturecare.engine.conditions import holds
-
     for rule in grading["recovery"]:
         if not holds(rule["when"], facts):
             continue

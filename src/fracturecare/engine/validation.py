@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fracturecare.engine.conditions import holds
 from fracturecare.engine.errors import CaseError, FieldError
+from fracturecare.engine.facts import flatten_case
 
 
 def _field(error) -> str:
@@ -37,8 +39,13 @@ def validate_case(case: Any, validator) -> None:
         raise CaseError([FieldError("(case)", f"a case must be a JSON object, got {type(case).__name__}")])
     errors = sorted(validator.iter_errors(case), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     found = [FieldError(_field(e), _message(e)) for e in errors]
-    injury = case.get("injury") if isinstance(case.get("injury"), dict) else {}
-    if "ray" in injury and injury.get("bone") != "metatarsal":
-        found.append(FieldError("injury.ray", "only applies when injury.bone is metatarsal"))
+    if found:
+        raise CaseError(found)
+
+
+def check_contradictions(case: dict, contradictions: list[dict]) -> None:
+    """Raise CaseError for every contract-listed combination of values the case holds at once."""
+    facts = flatten_case(case, defaults=False)
+    found = [FieldError(item["fields"][0], item["message"]) for item in contradictions if holds(item["when"], facts)]
     if found:
         raise CaseError(found)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.forms import ChoiceField
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fracturecare.accounts.models import Role
@@ -15,10 +15,10 @@ from fracturecare.audit.services import audit_record
 from fracturecare.engine import CaseError
 from fracturecare.evaluations import selectors, services
 from fracturecare.evaluations.case_schema import example_values
-from fracturecare.evaluations.forms import EvaluationForm, field_name, initial_from_case, value_label
+from fracturecare.evaluations.forms import NONE_SUFFIX, EvaluationForm, initial_from_case, value_label
 from fracturecare.evaluations.models import Evaluation
-from fracturecare.intake.selectors import intake_case_values
-from fracturecare.patients.selectors import patient_age, patient_or_404
+from fracturecare.evaluations.prefill import initial_values
+from fracturecare.patients.selectors import patient_or_404
 
 
 def _get_evaluation(evaluation_id: int) -> Evaluation:
@@ -28,27 +28,12 @@ def _get_evaluation(evaluation_id: int) -> Evaluation:
         raise Http404("No such evaluation") from None
 
 
-def _initial(request, patient) -> dict:
-    # The patient's own intake answers first; an evaluation chosen with ?from= replaces them.
-    initial = initial_from_case(intake_case_values(patient))
-    source_id = request.GET.get("from", "")
-    if source_id.isdigit():
-        source = selectors.Evaluation.objects.filter(pk=int(source_id), patient=patient).first()
-        if source is not None:
-            selectors.evaluation_read(evaluation=source, user=request.user, request=request)
-            initial = initial_from_case(source.case)
-    # Age and sex come from the record, so a later evaluation is not stuck with an old age.
-    initial[field_name("patient.age")] = patient_age(patient, on=timezone.localdate())
-    if patient.sex:
-        initial[field_name("patient.sex")] = patient.sex
-    return initial
-
-
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
 def evaluation_create(request, patient_id: int):
     patient = patient_or_404(patient_id=patient_id)
-    form = EvaluationForm(request.POST or None, initial=_initial(request, patient))
+    prefill = initial_values(patient=patient, user=request.user, request=request, source_id=request.GET.get("from", ""))
+    form = EvaluationForm(request.POST or None, initial=prefill.initial)
     if request.method == "GET":
         # The form shows the patient's age and sex from the record: a read of health data.
         audit_record(actor=request.user, action=AuditAction.EVALUATION_FORM_OPENED, patient=patient, request=request)
@@ -65,6 +50,7 @@ def evaluation_create(request, patient_id: int):
             return redirect("planning:detail", plan_id=evaluation.plan.pk)
     return render(request, "evaluations/evaluation_form.html", {
         "patient": patient, "form": form, "activities": example_values("patient.activity"),
+        "prefilled_from": prefill.source,
     })
 
 
@@ -80,13 +66,14 @@ def evaluation_detail(request, evaluation_id: int):
         rows = []
         for bound in fields:
             value = bound.initial
-            if value in (None, "", []) or (value is False and not bound.name.startswith("preferences")):
+            # An answered "no" is shown: it is a finding, unlike a question not asked.
+            if value in (None, "", []) or (value is False and bound.name.endswith(NONE_SUFFIX)):
                 continue
             if isinstance(value, bool):
                 value = "Yes" if value else "No"
             elif isinstance(value, list):
                 value = ", ".join(value_label(v) for v in value)
-            elif isinstance(value, str):
+            elif isinstance(value, str) and isinstance(bound.field, ChoiceField):
                 value = value_label(value)
             rows.append((bound.label, value))
         answers.append((group, rows))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,7 @@ import yaml
 
 from fracturecare.engine.conditions import paths_in
 from fracturecare.engine.facts import DERIVED_PATHS, case_paths
+from fracturecare.engine.vocab import Vocabulary, build_vocabulary, normalise
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -21,6 +25,23 @@ SCHEMA_DIR = PACKAGE_DIR / "schemas"
 CONTRACTS_DIR = PACKAGE_DIR.parent / "contracts"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Files every knowledge base must have. Other files listed in the manifest (for example a
+# programme file another area adds) load and validate the same way; to make one required,
+# append its name here, and to check it further, add a function to EXTRA_CHECKS.
+REQUIRED_FILES: tuple[str, ...] = (
+    "evidence", "sites", "grading", "red_flags", "conditions", "triad", "conventional", "points", "muscles",
+    "contraindications", "vocabularies",
+)
+
+# Words about how a fact was gathered, or pointers to documents users do not have. Product text
+# (anything a clinician or patient reads) must not contain them; the loader refuses a file that does.
+AUTHORING_WORDS = re.compile(
+    r"from memory|this session|not accessible|seed page|shared/reference|project.s (?:own )?reference"
+    r"|reference author|§|/work/|/home/|\b[\w-]+\.md\b|\bI could not\b|\bin the reference\b"
+    r"|\bthe reference(?:'s| gives| groups| names| applies| says| did| does| found| table)\b",
+    re.IGNORECASE,
+)
 
 
 class KnowledgeError(Exception):
@@ -42,6 +63,21 @@ class KnowledgeBase:
     case_schema: dict
     case_validator: Any = field(repr=False)
     limb_points: dict[str, frozenset[str]] = field(repr=False)
+    vocabularies: dict[str, Vocabulary] = field(default_factory=dict, repr=False)
+    bones: Vocabulary = field(default_factory=lambda: Vocabulary("bones", {}, {}), repr=False)
+    regions: dict[str, Vocabulary] = field(default_factory=dict, repr=False)
+    none_words: frozenset[str] = frozenset()
+    contradictions: list[dict] = field(default_factory=list, repr=False)
+
+    def regions_of(self, bone: str) -> list[tuple[str, str]]:
+        """(code, label) of every region the sites data lists for `bone`, in file order."""
+        vocabulary = self.regions.get(bone)
+        return list(vocabulary.labels.items()) if vocabulary else []
+
+    def highest_risk_site(self, bone: str) -> dict | None:
+        """The site a case with no region for `bone` is planned as (first high-risk site in file order)."""
+        sites = [s for s in self.sites if s["bone"] == bone]
+        return max(sites, key=lambda s: (s["risk"]["class"] == "high", bool(s.get("default_for_bone"))), default=None)
 
     @property
     def evidence(self) -> list[dict]:
@@ -178,6 +214,10 @@ def _check_references(files: dict[str, Any], fact_paths: frozenset[str]) -> None
         for code in site.get("regional_points", []):
             if code not in points:
                 fail("sites", site["id"], f"unknown point {code!r}")
+    for muscle in files["muscles"]["muscles"]:
+        for site_id in muscle.get("overlies", []):
+            if site_id not in sites:
+                fail("muscles", muscle["id"], f"overlies unknown site {site_id!r}")
     for point in files["points"]["points"]:
         for site_id in point["overlies"]:
             if site_id not in sites:
@@ -208,15 +248,118 @@ def _check_references(files: dict[str, Any], fact_paths: frozenset[str]) -> None
             if step["stage"] not in stages:
                 fail("return_to_run", f"{programme['id']}.{step['id']}", f"unknown stage {step['stage']!r}")
         _unique("return_to_run", programme["steps"], "id")
-    bones = {s["bone"] for s in files["sites"]["sites"]}
     _unique("sites", files["sites"]["sites"], "id")
-    for bone in bones:
-        defaults = [s["id"] for s in files["sites"]["sites"] if s["bone"] == bone and s.get("default_for_bone")]
-        if len(defaults) != 1:
-            fail("sites", bone, f"needs exactly one default_for_bone site, has {defaults}")
+    terms = files["sites"].get("region_terms", {})
+    for site in files["sites"]["sites"]:
+        for region in site.get("regions", []):
+            if isinstance(region, str) and region not in terms:
+                fail("sites", site["id"], f"region {region!r} has no entry in region_terms (its clinical label)")
     levels = [level["id"] for level in files["red_flags"]["levels"]]
     if sorted(levels) != sorted(["emergency", "urgent_referral", "referral", "proceed"]):
         fail("red_flags", "levels", "must define exactly the four triage levels")
+
+
+def check_product_text(files: dict[str, Any]) -> None:
+    """Refuse any string that says how a fact was gathered or points to a document users lack."""
+    for name, data in files.items():
+        for trail, value in _strings(data):
+            match = AUTHORING_WORDS.search(value)
+            if match:
+                raise KnowledgeError(f"{name}.yaml: {trail or '(top)'}: authoring words {match.group(0)!r} in "
+                                     f"product text: {value[:80]!r}")
+
+
+def _strings(node: Any, trail: str = ""):
+    if isinstance(node, str):
+        yield trail, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{trail}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, f"{trail}/{index}")
+
+
+def site_regions(site: dict, terms: dict[str, dict]) -> list[dict]:
+    """A site's regions as {code, label, synonyms}, whether listed by code or given in full."""
+    out = []
+    for region in site.get("regions", []):
+        if isinstance(region, str):
+            out.append({"code": region, **terms[region]})
+        else:
+            out.append(region)
+    return out
+
+
+def build_vocabularies(files: dict[str, Any]) -> tuple[dict[str, Vocabulary], Vocabulary, dict[str, Vocabulary]]:
+    """(medications and conditions, bones, regions by bone), from the vocabularies and sites files."""
+    vocab = files["vocabularies"]
+    sites = files["sites"]
+    try:
+        classes = {c["code"] for c in vocab["medication_classes"]}
+        for drug in vocab["medications"]:
+            unknown = set(drug["classes"]) - classes
+            if unknown:
+                raise ValueError(f"medications: {drug['code']!r} names unknown class(es) {sorted(unknown)}")
+        vocabularies = {
+            "medications": build_vocabulary("medications", [*vocab["medication_classes"], *vocab["medications"]]),
+            "conditions": build_vocabulary("conditions", vocab["conditions"]),
+        }
+    except ValueError as exc:
+        raise KnowledgeError(f"vocabularies.yaml: {exc}") from None
+    listed = {b["code"]: b for b in sites.get("bones", [])}
+    bone_terms = []
+    for bone in dict.fromkeys(s["bone"] for s in sites["sites"]):
+        site = next(s for s in sites["sites"] if s["bone"] == bone)
+        bone_terms.append(listed.get(bone) or {"code": bone, "label": site.get("bone_label", bone.capitalize()),
+                                               "synonyms": []})
+    terms = sites.get("region_terms", {})
+    regions: dict[str, Vocabulary] = {}
+    try:
+        bones = build_vocabulary("bones", bone_terms)
+        for bone in dict.fromkeys(s["bone"] for s in sites["sites"]):
+            seen: dict[str, dict] = {}
+            for site in sites["sites"]:
+                if site["bone"] == bone:
+                    for region in site_regions(site, terms):
+                        seen.setdefault(region["code"], region)
+            regions[bone] = build_vocabulary(f"regions of the {bone}", seen.values())
+    except ValueError as exc:
+        raise KnowledgeError(f"sites.yaml: {exc}") from None
+    return vocabularies, bones, regions
+
+
+def effective_case_schema(contract: dict, bones: Vocabulary, regions: dict[str, Vocabulary],
+                          vocabularies: dict[str, Vocabulary]) -> dict:
+    """The case contract narrowed by the knowledge base: bones, regions per bone and vocabulary codes."""
+    schema = copy.deepcopy(contract)
+    injury = schema["properties"]["injury"]
+    injury["properties"]["bone"]["enum"] = sorted(bones.labels)
+    injury["allOf"] = [
+        {"if": {"properties": {"bone": {"const": bone}}, "required": ["bone"]},
+         "then": {"properties": {"region": {"enum": sorted(vocabulary.labels)} if vocabulary.labels
+                                 else False}}}
+        for bone, vocabulary in sorted(regions.items())
+    ]
+    for path in ("medications", "conditions"):
+        schema["properties"][path]["items"] = {"enum": sorted(vocabularies[path].labels)}
+    return schema
+
+
+def load_contradictions(fact_paths: frozenset[str]) -> list[dict]:
+    """The contract's contradictory combinations, checked like any knowledge-base condition."""
+    data = json.loads((CONTRACTS_DIR / "contradictions.json").read_text(encoding="utf-8"))
+    items = data["contradictions"]
+    for item in items:
+        unknown = paths_in(item["when"]) - fact_paths
+        if unknown or not {"id", "fields", "message"} <= set(item):
+            raise KnowledgeError(f"contradictions.json: {item.get('id')}: bad entry (unknown facts {sorted(unknown)})")
+    return items
+
+
+# Further checks over the loaded files, run in order after the built-in ones: (files) -> None,
+# raising KnowledgeError. Other areas append theirs (e.g. for a file they register).
+EXTRA_CHECKS: list[Callable[[dict[str, Any]], None]] = [check_product_text]
 
 
 def load_from(data_dir: Path) -> KnowledgeBase:
@@ -236,18 +379,21 @@ def load_from(data_dir: Path) -> KnowledgeBase:
         data = yaml.load(raw, Loader=_Loader)
         _validate(name, data, validators)
         files[name] = data
-    for required in ("evidence", "sites", "grading", "red_flags", "conditions", "triad",
-                     "conventional", "points", "muscles", "contraindications"):
+    for required in REQUIRED_FILES:
         if required not in files:
             raise KnowledgeError(f"manifest.yaml: the knowledge base needs {required}.yaml")
 
     case_schema = json.loads((CONTRACTS_DIR / "case.schema.json").read_text(encoding="utf-8"))
     fact_paths = case_paths(case_schema) | DERIVED_PATHS
     _check_references(files, fact_paths)
+    for check in EXTRA_CHECKS:
+        check(files)
     missing_bones = set(case_schema["properties"]["injury"]["properties"]["bone"]["enum"]) - {
         s["bone"] for s in files["sites"]["sites"]}
     if missing_bones:
         raise KnowledgeError(f"sites.yaml: no site for bone(s) {sorted(missing_bones)} in the case contract")
+    vocabularies, bones, regions = build_vocabularies(files)
+    effective = effective_case_schema(case_schema, bones, regions, vocabularies)
     limb = json.loads((CONTRACTS_DIR / "limb_points.json").read_text(encoding="utf-8"))
     return KnowledgeBase(
         version=str(manifest["version"]),
@@ -258,9 +404,14 @@ def load_from(data_dir: Path) -> KnowledgeBase:
         points=_unique("points", files["points"]["points"], "code"),
         combinations=_unique("points", files["points"]["combinations"], "id"),
         muscles=_unique("muscles", files["muscles"]["muscles"], "id"),
-        case_schema=case_schema,
-        case_validator=jsonschema.Draft202012Validator(case_schema),
+        case_schema=effective,
+        case_validator=jsonschema.Draft202012Validator(effective),
         limb_points={k: frozenset(v) for k, v in limb.items() if isinstance(v, list)},
+        vocabularies=vocabularies,
+        bones=bones,
+        regions=regions,
+        none_words=frozenset(normalise(w) for w in files["vocabularies"]["none_words"]),
+        contradictions=load_contradictions(fact_paths),
     )
 
 
