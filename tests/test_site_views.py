@@ -72,8 +72,9 @@ def test_gunicorn_uses_threads_and_a_timeout_sized_to_the_machine(monkeypatch) -
 
 def _failures(appointment: Appointment, count: int) -> None:
     OutboxMessage.objects.bulk_create(
-        OutboxMessage(kind="reminder", appointment=appointment, to_email="p@example.invalid",
-                      status=MessageStatus.FAILED, send_after=appointment.start, last_error="550 no such user")
+        OutboxMessage(kind="reminder", appointment=appointment, patient=appointment.patient,
+                      to_email="p@example.invalid", status=MessageStatus.FAILED, send_after=appointment.start,
+                      last_error="550 no such user")
         for _ in range(count)
     )
 

@@ -35,7 +35,8 @@ def test_none_today_holds_nothing_and_fever_fires_the_engines_infection_rule():
     assert not clear.held and clear.fired == []
     fever = rescreen.evaluate(["findings.fever"], case=case, evaluation_id=1)
     assert fever.held and [f["rule"] for f in fever.fired] == ["infection_suspected"]
-    assert fever.fired[0]["level"] == "urgent_referral" and fever.fired[0]["action"]
+    # Fever with a stress fracture is an emergency in the knowledge base (possible infection).
+    assert fever.fired[0]["level"] == "emergency" and fever.fired[0]["action"]
 
 
 def test_a_finding_answered_no_today_replaces_the_evaluations_yes():

@@ -19,6 +19,12 @@ from tests.scheduling.factories import AppointmentTypeFactory, LocationFactory, 
 pytestmark = pytest.mark.django_db
 
 
+
+@pytest.fixture(autouse=True)
+def patients_have_consented():
+    """Here patients start without consent: the consent-missing flag is under test."""
+    yield
+
 def _book_today(practitioner, kind, patient, hour):
     start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(hour)))
     return appointment_book(appointment_type=kind, practitioner=practitioner, start=start, reason="Shin pain",

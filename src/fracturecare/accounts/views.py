@@ -93,6 +93,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
+    # Only a path on this site: a short one starting with a single "/" (anything else, e.g. "a:b", would
+    # be read as a URL name by redirect(), and our own pages' addresses are short).
+    if len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return default
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return default

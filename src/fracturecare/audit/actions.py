@@ -95,6 +95,7 @@ class AuditAction(StrEnum):
     SMS_CONSENT_GIVEN = "sms.consent_given"
     SMS_OPTED_IN = "sms.opted_in"
     SMS_OPTED_OUT = "sms.opted_out"
+    SMS_SINK_VIEWED = "sms.sink_viewed"
 
     OUTCOME_RECORDED = "outcome.recorded"
     OUTCOME_VIEWED = "outcome.viewed"
@@ -163,3 +164,4 @@ class AuditAction(StrEnum):
     WAITLIST_CLAIMED = "waitlist.claimed"
     WAITLIST_OFFERED = "waitlist.offered"
     WAITLIST_REMOVED = "waitlist.removed"
+    WAITLIST_VIEWED = "waitlist.viewed"

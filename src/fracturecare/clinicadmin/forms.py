@@ -52,6 +52,22 @@ class LocationForm(forms.ModelForm):
         widgets = {"directions": forms.Textarea(attrs={"rows": 3})}
 
 
+class ColourInput(forms.TextInput):
+    """The browser's colour picker. It always holds a colour, so it carries neither `required` nor a
+    length limit (HTML allows neither on type=color); the model field still validates the value."""
+
+    input_type = "color"
+
+    def use_required_attribute(self, initial: object) -> bool:
+        return False
+
+    def build_attrs(self, base_attrs: dict, extra_attrs: dict | None = None) -> dict:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("maxlength", None)
+        attrs.pop("minlength", None)
+        return attrs
+
+
 class PractitionerForm(forms.ModelForm):
     """A bookable clinician: their staff login, title, calendar colour and the visit types they offer."""
 
@@ -59,7 +75,7 @@ class PractitionerForm(forms.ModelForm):
         model = Practitioner
         fields = ["user", "title", "colour", "active", "appointment_types"]
         widgets = {
-            "colour": forms.TextInput(attrs={"type": "color"}),
+            "colour": ColourInput,
             "appointment_types": forms.CheckboxSelectMultiple,
         }
         labels = {"user": "Staff login", "appointment_types": "Visit types"}

@@ -17,6 +17,7 @@ from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.clinicadmin import reports
 from fracturecare.clinicadmin.charts import Series, bar_chart
+from fracturecare.queryparams import check_day
 
 DEFAULT_WEEKS = 12
 
@@ -24,6 +25,12 @@ DEFAULT_WEEKS = 12
 class RangeForm(forms.Form):
     start = forms.DateField(input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_start(self) -> datetime.date | None:
+        return check_day(self.cleaned_data.get("start"), "start")
+
+    def clean_end(self) -> datetime.date | None:
+        return check_day(self.cleaned_data.get("end"), "end")
 
     def clean(self) -> dict:
         data = super().clean()

@@ -215,6 +215,8 @@ def day_sheet(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _bad_query(request, f"date={request.GET.get('date', '')!r}: use YYYY-MM-DD.")
     day = form.cleaned_data.get("date") or timezone.localdate()
+    audit_record(actor=request.user, action=AuditAction.APPOINTMENT_SCHEDULE_VIEWED,
+                 data={"date": day.isoformat(), "view": "day_sheet"}, request=request)
     return render(
         request,
         "scheduling/desk/day_sheet.html",
@@ -583,6 +585,8 @@ def waitlist(request: HttpRequest) -> HttpResponse:
         form = WaitlistForm()
         status = 200
     query = request.GET.get("q", "").strip()[:100]
+    audit_record(actor=request.user, action=AuditAction.WAITLIST_VIEWED,
+                 data={"search": bool(query)}, request=request)
     return render(
         request,
         "scheduling/desk/waitlist.html",
@@ -626,6 +630,7 @@ def text_sink(request: HttpRequest) -> HttpResponse:
             ),
         )
         return redirect("scheduling:text_sink")
+    audit_record(actor=request.user, action=AuditAction.SMS_SINK_VIEWED, request=request)
     return render(
         request,
         "scheduling/desk/text_sink.html",

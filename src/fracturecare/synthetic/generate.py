@@ -19,7 +19,6 @@ outcome values are random within their valid ranges.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import random
 import zoneinfo
@@ -37,9 +36,10 @@ from django.utils import timezone
 
 from fracturecare.accounts.models import Role, User
 from fracturecare.audit.actions import AuditAction
+from fracturecare.audit.chain import keyed_hash
 from fracturecare.audit.models import AuditEvent
 from fracturecare.charting.models import Visit
-from fracturecare.charting.services import VISIT_FIELDS
+from fracturecare.charting.services import LATER_FIELDS, VISIT_FIELDS
 from fracturecare.evaluations.models import Evaluation
 from fracturecare.outcomes.measures import LEFS_ITEMS
 from fracturecare.outcomes.models import OutcomeAssessment, Timepoint
@@ -53,6 +53,7 @@ from fracturecare.scheduling.models import (
     AppointmentType,
     BookingSource,
     Location,
+    MessageChannel,
     MessageKind,
     MessageStatus,
     OutboxMessage,
@@ -197,7 +198,7 @@ def _plain(value: object) -> object:
 
 
 def visit_signature(visit: Visit) -> str:
-    """The signature hash of a visit without needle rows, as charting.services.visit_hash computes it.
+    """The keyed signature of a visit without needle rows, as charting.services.visit_hash computes it.
 
     Built here from the unsaved object (charting's function reads the child rows from the
     database); a test checks the two agree.
@@ -207,13 +208,14 @@ def visit_signature(visit: Visit) -> str:
         "patient_id": visit.patient_id,
         "clinician_id": visit.clinician_id,
         **{name: _plain(getattr(visit, name)) for name in VISIT_FIELDS},
+        **{name: getattr(visit, name) for name in LATER_FIELDS if getattr(visit, name) is not None},
         "points": [],
         "dry_needling": [],
         "electrode_pairs": [],
         "adverse_events": [],
     }
     payload = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return keyed_hash(payload.encode())
 
 
 def insert_audit_events(events: list[AuditEvent]) -> None:
@@ -376,7 +378,7 @@ def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, no
             seen,
             duration,
             created,
-            AppointmentStatus.ATTENDED if rng.random() > 0.05 else AppointmentStatus.NO_SHOW,
+            AppointmentStatus.COMPLETED if rng.random() > 0.05 else AppointmentStatus.NO_SHOW,
             rows,
         )
         rows[PractitionerTimeCell].extend(
@@ -391,6 +393,8 @@ def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, no
             _row(
                 OutboxMessage,
                 kind=MessageKind.CONFIRMATION,
+                channel=MessageChannel.EMAIL,
+                patient_id=pid,
                 appointment_id=appt.id,
                 to_email=patient.email,
                 status=MessageStatus.FAILED if failed else MessageStatus.SENT,
@@ -507,7 +511,7 @@ def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, no
                 when,
                 duration,
                 now,
-                AppointmentStatus.CONFIRMED,
+                AppointmentStatus.BOOKED,
                 rows,
             )
             rows[PractitionerTimeCell].extend(
