@@ -37,13 +37,17 @@ def evaluate_low_risk_tibia(page):
     page.get_by_role("link", name="New evaluation").click()
     page.get_by_label("Main sport or load").fill("running")
     # Exact names: "Bone" is also part of "Region of the bone".
-    page.get_by_role("combobox", name="Bone", exact=True).select_option(label="Tibia")
-    page.get_by_label("Region of the bone").select_option(label="Posteromedial shaft")
+    # Bones and regions carry the knowledge base's clinical labels; the regions follow the bone.
+    page.get_by_role("combobox", name="Bone", exact=True).select_option(label="Tibia (shin bone)")
+    region = page.get_by_label("Region of the bone")
+    region.select_option(label="Inner (posteromedial) border of the shaft")
+    assert region.input_value() == "tibia|posteromedial_shaft"
     page.get_by_role("combobox", name="Side", exact=True).select_option(label="Left")
     page.get_by_label("Weeks since onset").fill("4")
     page.get_by_label("Pain now (0-10)").fill("5")
-    page.get_by_label("Focal bony tenderness").check()
-    page.get_by_label("Pain on single-leg hop").check()
+    # Examination findings are answered Yes / No / Not asked (a radio group named by its legend).
+    page.get_by_role("group", name="Focal bony tenderness").get_by_label("Yes").check()
+    page.get_by_role("group", name="Pain on single-leg hop").get_by_label("Yes").check()
     page.get_by_label("Imaging done").select_option("mri")
     page.get_by_label("Imaging result (from the report)").select_option("stress_fracture")
     page.get_by_label("Fredericson MRI grade (0-4)").fill("3")

@@ -88,9 +88,11 @@ def test_needling_cannot_be_charted_without_consent(page, base_url):
         muscles.get_by_label(f"Muscle {n}: Response").select_option(index=1)
         n += 1
     assert n > 1, "the plan should prefill dry-needling rows"
-    page.get_by_label("Needles inserted (count)").fill("10")
-    page.get_by_label("Needles removed (count)").fill("10")
-    page.get_by_role("button", name=re.compile("Save")).first.click()
+    # The needle count follows the charted points and muscles; the clinician confirms removal.
+    assert int(page.locator("#needle-count").inner_text()) > 0, "needling is being charted"
+    page.get_by_label("None of these today").check()
+    page.get_by_label("All needles removed and counted").check()
+    page.get_by_role("button", name="Save and sign").click()
     refusal = re.compile("Needling cannot be charted without the patient's current written consent")
     page.get_by_text(refusal).first.wait_for()
     assert "consent to acupuncture (not signed)" in page.inner_text("main")

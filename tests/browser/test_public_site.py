@@ -74,7 +74,8 @@ def test_phone_visitor_books_from_the_condition_page(phone_page, base_url, booka
     page.get_by_role("link", name="change or cancel this booking").click()
     page.wait_for_load_state()
     assert_accessible(page)
-    assert page.get_by_role("main").get_by_text("Confirmed").first.is_visible()
+    # The appointment card shows the status in the clinic's wording (AppointmentStatus.BOOKED).
+    assert page.get_by_role("main").get_by_text("Booked", exact=True).first.is_visible()
 
     appointment = Appointment.objects.get()
     assert appointment.patient.email == "maya@example.test"
