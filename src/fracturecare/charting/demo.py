@@ -2,7 +2,7 @@
 
 Safe to run twice: a patient who already has visits is left alone. Needle sizes and times
 are illustrative values inside the ranges the reference gives (diameters 0.16–0.30 mm,
-retention 15–30 min, EA 2/100 Hz dense-disperse for 20–30 min; acupuncture reference §4.9, §8.1).
+retention 15–30 min, EA 2/100 Hz dense-disperse for 20–30 min).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ def normalise_point_code(raw: str) -> str:
 
     Only case, separators and leading zeros are normalised. Legacy letters (LV, SJ, Du ...)
     are not mapped, because the same letter means different channels in different traditions
-    (reference §1.1); an unknown code is rejected instead.
+    (WHO standard point codes); an unknown code is rejected instead.
     """
     code = _SEPARATORS.sub("", (raw or "").strip().upper())
     match = _CODE.match(code)

@@ -44,7 +44,7 @@ class Visit(models.Model):
     pain_nrs_after = models.PositiveSmallIntegerField(
         "Pain NRS after treatment (0–10)", null=True, blank=True, validators=[MaxValueValidator(10)]
     )
-    # Electroacupuncture parameters (reference §4.9). All empty when no EA was given.
+    # Electroacupuncture parameters. All empty when no EA was given.
     ea_waveform = models.CharField("EA waveform", max_length=20, choices=Waveform.choices, blank=True)
     ea_frequency_hz = models.DecimalField(
         "EA frequency (Hz)",
@@ -65,7 +65,7 @@ class Visit(models.Model):
     ea_intensity = models.CharField("EA intensity", max_length=20, choices=IntensityDescriptor.choices, blank=True)
     ea_intensity_ma = models.DecimalField("EA intensity (mA)", max_digits=5, decimal_places=2, null=True, blank=True)
     ea_duration_min = models.PositiveSmallIntegerField("EA duration (min)", null=True, blank=True)
-    # Safety (reference §8.1): needles counted in and out must reconcile before signing.
+    # Safety: needles counted in and out must reconcile before signing.
     needles_in = models.PositiveSmallIntegerField("Needles inserted (count)", null=True, blank=True)
     needles_out = models.PositiveSmallIntegerField("Needles removed (count)", null=True, blank=True)
     other_care = models.TextField("Other care given", blank=True)

@@ -1,9 +1,8 @@
 """Controlled vocabularies for the treatment record.
 
 The field set follows the revised STRICTA checklist (MacPherson 2010, PLoS Med 7(6):e1000261,
-PMC2882429) as summarised in the project's acupuncture reference §8.1; the electroacupuncture
-fields follow its §4.9 and the adverse-event scheme its §6.1 (White et al. 2001, BMJ 323:485,
-PMID 11532840, in its common three-tier form).
+PMC2882429); the adverse-event scheme follows White et al. 2001 (BMJ 323:485, PMID 11532840),
+in its common three-tier form.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ class Side(models.TextChoices):
 
 
 class DepthUnit(models.TextChoices):
-    # Body cun is proportional to the patient, so it is never converted to mm (reference §0).
+    # Body cun is proportional to the patient, so it is never converted to mm.
     MM = "mm", "mm"
     CUN = "cun", "cun (body)"
 
@@ -78,7 +77,7 @@ class AdverseEventSeverity(models.TextChoices):
 
 
 class AdverseEventType(models.TextChoices):
-    """The controlled list suggested in the reference §6.1."""
+    """The controlled list suggested by White et al. 2001."""
 
     BLEEDING = "bleeding", "Bleeding"
     BRUISING = "bruising", "Bruising or haematoma"

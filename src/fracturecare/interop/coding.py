@@ -17,7 +17,7 @@ from fracturecare.knowledge import load_knowledge
 ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
 CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
 
-# 7th characters of M84.3- (§8.1). Only the two the clinic's own visits can carry are offered.
+# 7th characters of M84.3-. Only the two the clinic's own visits can carry are offered.
 ACTIVE_TREATMENT = "A"
 ROUTINE_HEALING = "D"
 SEVENTH_CHARACTERS = {
@@ -40,7 +40,7 @@ MEDICARE_WARNING = (
     "for chronic low back pain; a stress fracture is not a covered indication ."
 )
 
-# CPT time rule used for 15-minute units. The reference (§8.3) says time is face-to-face
+# CPT time rule used for 15-minute units. Billing guidance says time is face-to-face
 # contact, not needle retention, but does not state a rounding rule; the midpoint rule below
 # (a unit counts once more than half of it, 8 of 15 minutes, has passed) is the usual CPT
 # convention and is shown on the superbill as "check your payer".

@@ -9,7 +9,7 @@ from fracturecare.interop.coding import SEVENTH_CHARACTERS
 
 class SuperbillForm(forms.Form):
     # The visit model records needle retention and EA duration, not one-on-one contact time,
-    # which is what the acupuncture codes are timed by (reference §8.3).
+    # which is what the acupuncture codes are timed by.
     minutes = forms.IntegerField(
         label="Face-to-face time (minutes)", min_value=1, max_value=240, required=False,
         help_text="One-on-one contact with the patient, not needle-retention time.",

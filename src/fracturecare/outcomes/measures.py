@@ -1,6 +1,6 @@
 """The outcome measures, their scales and their minimal clinically important changes.
 
-Sources (project reference, clinical-conventional.md §9 and §10):
+Sources:
 - Pain NRS 0–10: a fall of about 2 points or about 30% is a clinically important improvement
   [FAR01: Farrar et al., Pain 2001;94(2):149–158; SAL04: Salaffi et al., Eur J Pain
   2004;8(4):283–291, PMID 15207508].
@@ -27,7 +27,7 @@ LEFS_MIN, LEFS_MAX = 0, 80
 LEFS_MCID = 9
 LEFS_MCID_SOURCES = ("BIN99",)
 
-# Paraphrased, in the published order (reference §9).
+# Paraphrased, in the published order.
 LEFS_ITEMS: tuple[str, ...] = (
     "Usual work, housework or school activities",
     "Usual hobbies, recreation or sport",

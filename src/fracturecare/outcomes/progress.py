@@ -1,6 +1,6 @@
 """Is the patient improving as expected? A pure rule over dated pain and LEFS scores.
 
-Basis (reference clinical-conventional.md §4, last row, tag K: textbook knowledge, not
+Basis (tag K: textbook knowledge, not
 re-checked): "No improvement after 2–3 weeks of appropriate offloading, or worsening →
 re-image; physician review". Possible causes: misdiagnosis, progression or nonunion.
 
@@ -32,7 +32,8 @@ NO_IMPROVEMENT_AFTER_DAYS = 14
 BASIS = (
     "No improvement after 2–3 weeks of appropriate offloading, or worsening: re-image and "
     "arrange physician review (possible misdiagnosis, progression or nonunion). "
-    "Source: project clinical reference §4, background knowledge [K], not re-checked against a primary source. "
+    "This rule is textbook knowledge [K], not re-checked against a primary source: the clinic sets its own "
+    "window before relying on it. "
     "Clinically important change: pain NRS ≥2 points or ≥30% [FAR01, SAL04]; LEFS ≥9 points [BIN99]."
 )
 ACTION = "Re-evaluate; consider re-imaging and physician review or referral."

@@ -1,7 +1,7 @@
 """Return-to-activity stages and the example walk–run progression.
 
-The phases are the project's phase model (reference clinical-conventional.md §7.1, built from
-PAT11, MED, GEO24, LIE13, WAR14 and WAR21). The day-by-day walk–run table (§7.6) is a clinic
+The phases are the project's phase model (built from
+PAT11, MED, GEO24, LIE13, WAR14 and WAR21). The day-by-day walk–run table is a clinic
 handout [RTR-EX: Sunny Coast Sports Medicine, "Return to running protocol post injury"], not a
 peer-reviewed protocol, and is shown with that label.
 """
@@ -35,7 +35,7 @@ WALK_RUN_RULES = (
     "If significant pain develops, stop, rest one day, and restart at the previous step.",
     "If symptoms persist, seek medical review.",
 )
-# Day number -> session (reference §7.6).
+# Day number -> session.
 WALK_RUN_DAYS: dict[int, str] = {
     1: "Brisk walk 10 min",
     2: "Brisk walk 15 min",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from fracturecare.planning.edits import KEY_FIELD, excluded_entries
 
-# The knowledge base tags every fact (shared/reference/README.md): V checked against the
+# The knowledge base tags every fact (evidence tags): V checked against the
 # source's own text, S secondary source only, K textbook knowledge not re-checked, U uncertain.
 EVIDENCE_TAGS = {
     "V": "Checked against the source",

@@ -3,10 +3,10 @@
 A yes to any of these questions means the person needs care now, not an appointment:
 the booking page tells them to call 911 or go to an emergency department and books nothing.
 
-The signs come from /work/shared/reference/clinical-conventional.md §4 ("Red flags and
-referral triggers"), rows marked "Emergency"; the source ids are kept on each question.
-Rows tagged K there are background knowledge that a licensed clinician must sign off
-before release (see that file's header), so they are marked `verified=False` here.
+The signs are the emergency-level red flags of the knowledge base; the source ids are kept
+on each question. Signs that rest on textbook knowledge not re-checked against a primary
+source (evidence tag K) are marked `verified=False`: a licensed clinician signs them off
+before release.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="numb_cold_or_colour_change",
         text=("Is the painful leg or foot numb, cold, pale or blue, or can you not move your toes or foot?"),
-        sources=("clinical-conventional §4", "FRA03"),
+        sources=("FRA03",),
         verified=True,
     ),
     SafetyQuestion(
@@ -35,7 +35,7 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
             "Is the pain severe and far worse than the injury seems to explain, "
             "or much worse when someone gently moves or stretches your toes or foot?"
         ),
-        sources=("clinical-conventional §4", "FRA03"),
+        sources=("FRA03",),
         verified=True,
     ),
     SafetyQuestion(
@@ -44,13 +44,13 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
             "After a fall or a twist, does the limb look bent or out of shape, "
             "or can you not put any weight on it at all?"
         ),
-        sources=("clinical-conventional §4", "ROB17"),
+        sources=("ROB17",),
         verified=False,
     ),
     SafetyQuestion(
         key="fever_with_bone_pain",
         text=("Do you have a fever or chills together with the bone pain, or a red, hot, swollen area over it?"),
-        sources=("clinical-conventional §4",),
+        sources=("PAT11",),
         verified=False,
     ),
 )
