@@ -58,16 +58,25 @@ class QueryRefusedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # No text a person types holds a NUL character, and PostgreSQL refuses one in a query: refuse
+        # the request here, naming the parameter, before any view can pass it to the database.
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return self._refuse(QueryRefused(f"{name.replace(chr(0), '')}: a NUL character is not allowed."))
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, QueryRefused):
-            return None
+    @staticmethod
+    def _refuse(exception: Exception) -> HttpResponse:
         return HttpResponseBadRequest(
             "<!doctype html><title>Bad request</title><h1>This address has a value we cannot use</h1>"
             f"<p>{escape(str(exception))}</p><p>Go back and choose again.</p>",
             content_type="text/html; charset=utf-8",
         )
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, QueryRefused):
+            return None
+        return self._refuse(exception)
 
 
 def page_of(paginator: Paginator, request: HttpRequest, param: str = "page") -> Page:

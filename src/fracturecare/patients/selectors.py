@@ -51,6 +51,8 @@ def patient_search_filter(query: str) -> Q:
 
 def patient_list(*, query: str = "") -> QuerySet[Patient]:
     """Patients matching the search box text, in name order."""
+    # A NUL character cannot be part of a name, and PostgreSQL refuses it in a query: drop it.
+    query = query.replace("\x00", "")
     return Patient.objects.filter(patient_search_filter(query), merged_into__isnull=True).only(
         "id", "first_name", "last_name", "date_of_birth", "sex", "phone", "email"
     )
