@@ -47,7 +47,7 @@ def cleaned_or_refuse(form: forms.Form) -> dict[str, Any]:
     for field, errors in form.errors.items():
         value = form.data.get(field, "") if field != "__all__" else ""
         label = f"{field}={str(value)[:40]!r}" if field != "__all__" else "query"
-        problems.append(f"{label}: {' '.join(errors)}")
+        problems.append(f"{label}: {' '.join(str(e) for e in errors)}")
     raise QueryRefused("; ".join(problems))
 
 
