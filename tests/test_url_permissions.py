@@ -182,7 +182,7 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "clinicadmin:visit_type_edit": ADMIN_ONLY,
     "clinicadmin:visit_type_new": ADMIN_ONLY,
     "clinicadmin:visit_types": ADMIN_ONLY,
-    "evaluations:create": CLINICIAN_ONLY,
+    "planning:evaluate": CLINICIAN_ONLY,
     "evaluations:detail": CLINICAL,
     # Demographics and registration are front-desk work; the patient page must hide clinical
     # content from them (CLINICAL_MARKERS).
@@ -366,7 +366,7 @@ class World:
         return PatientFactory()
 
     def make_evaluation(self):
-        from fracturecare.evaluations.services import evaluation_submit
+        from fracturecare.planning.services import evaluation_submit
 
         return evaluation_submit(patient=self.get("patient"), clinician=self.get("clinician"), case=CASE)
 

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import BadRequest
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.utils.html import escape
 
 # The dates a clinic's pages may be asked about; outside them date arithmetic and the databases disagree.
@@ -47,7 +47,7 @@ def cleaned_or_refuse(form: forms.Form) -> dict[str, Any]:
     for field, errors in form.errors.items():
         value = form.data.get(field, "") if field != "__all__" else ""
         label = f"{field}={str(value)[:40]!r}" if field != "__all__" else "query"
-        problems.append(f"{label}: {' '.join(errors)}")
+        problems.append(f"{label}: {' '.join(str(e) for e in errors)}")
     raise QueryRefused("; ".join(problems))
 
 
@@ -79,16 +79,48 @@ class QueryRefusedMiddleware:
         return self._refuse(exception)
 
 
-def page_of(paginator: Paginator, request: HttpRequest, param: str = "page") -> Page:
-    """The page the query string asks for: absent is the first; junk is a 400 and a page past the end a 404."""
+class ListPage(Page):
+    """A page of a list that links to its neighbours keeping the rest of the query string (the list's filters).
+
+    `previous_url` and `next_url` are "" where there is no such page; the one pager template
+    (clinic/includes/pager.html) reads them.
+    """
+
+    def __init__(self, page: Page, query: QueryDict, param: str) -> None:
+        super().__init__(page.object_list, page.number, page.paginator)
+        self._query = query
+        self._param = param
+
+    def url_of(self, number: int) -> str:
+        """A relative link to page `number` of the same list, with the same filters."""
+        query = self._query.copy()
+        query[self._param] = str(number)
+        return "?" + query.urlencode()
+
+    @property
+    def previous_url(self) -> str:
+        return self.url_of(self.previous_page_number()) if self.has_previous() else ""
+
+    @property
+    def next_url(self) -> str:
+        return self.url_of(self.next_page_number()) if self.has_next() else ""
+
+
+def page_of(paginator: Paginator, request: HttpRequest, param: str = "page") -> ListPage:
+    """The page the query string asks for: absent is the first; junk is a 400 and a page past the end a 404.
+
+    The page's links keep every other query parameter, so page 2 of a filtered list is still filtered.
+    """
     raw = request.GET.get(param, "")
     if raw in ("", "1"):
-        return paginator.page(1) if paginator.count else paginator.get_page(1)
-    if raw == "last":
-        return paginator.page(paginator.num_pages)
-    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        page = paginator.page(1) if paginator.count else paginator.get_page(1)
+    elif raw == "last":
+        page = paginator.page(paginator.num_pages)
+    elif not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
         raise QueryRefused(f"{param}={raw[:40]!r}: a page number is a whole number from 1.")
-    try:
-        return paginator.page(int(raw))
-    except EmptyPage:
-        raise Http404(f"There is no page {raw}: the list has {paginator.num_pages}.") from None
+    else:
+        try:
+            page = paginator.page(int(raw))
+        except EmptyPage:
+            raise Http404(f"There is no page {raw}: the list has {paginator.num_pages}.") from None
+    return ListPage(page, request.GET, param)

@@ -78,7 +78,7 @@ def test_the_triad_section_stays_out_of_the_way_when_it_does_not_apply(sex, age,
 def test_the_form_page_folds_the_triad_away_for_a_man_and_loads_its_script(client, login):
     login(Role.CLINICIAN)
     patient = PatientFactory(sex="male")
-    html = client.get(reverse("evaluations:create", args=[patient.pk])).content.decode()
+    html = client.get(reverse("planning:evaluate", args=[patient.pk])).content.decode()
     assert re.search(r'id="group-triad"[^>]* hidden', html)
     # Production serves static files under hashed names (evaluation_form.<hash>.js).
     assert re.search(r"evaluations/evaluation_form(\.\w+)?\.js", html) and "<script>" not in html
@@ -90,7 +90,7 @@ def test_the_last_evaluation_prefills_the_next_one_without_the_findings_of_that_
 
     login(Role.CLINICIAN)
     plan = make_plan("C03")
-    response = client.get(reverse("evaluations:create", args=[plan.patient_id]))
+    response = client.get(reverse("planning:evaluate", args=[plan.patient_id]))
     form = response.context["form"]
     assert form.initial["injury__bone"] == "metatarsal" and form.initial["patient__pregnant"] is True
     assert not [k for k in form.initial if k.startswith("findings__")]
@@ -102,7 +102,7 @@ def test_an_unknown_typed_medicine_saves_nothing(client, login):
     login(Role.CLINICIAN)
     patient = PatientFactory()
     data = {**_post_data(example_case("C01")), "medications_other": "zorblaxin"}
-    response = client.post(reverse("evaluations:create", args=[patient.pk]), data)
+    response = client.post(reverse("planning:evaluate", args=[patient.pk]), data)
     assert response.status_code == 200
     assert "is not a known medicine" in response.content.decode()
     assert not Evaluation.objects.exists()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_it_shows_the_form_prefilled_from_the_record(client, login):
     login(Role.CLINICIAN)
     patient = PatientFactory(sex="female")
-    response = client.get(reverse("evaluations:create", args=[patient.pk]))
+    response = client.get(reverse("planning:evaluate", args=[patient.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Red flags: ask these first" in html
@@ -30,16 +30,16 @@ def test_it_shows_the_form_prefilled_from_the_record(client, login):
 def test_only_clinicians_record_evaluations(client, login, role):
     login(role)
     patient = PatientFactory()
-    assert client.get(reverse("evaluations:create", args=[patient.pk])).status_code == 403
+    assert client.get(reverse("planning:evaluate", args=[patient.pk])).status_code == 403
     data = _post_data(example_case("C01"))
-    assert client.post(reverse("evaluations:create", args=[patient.pk]), data).status_code == 403
+    assert client.post(reverse("planning:evaluate", args=[patient.pk]), data).status_code == 403
     assert not Evaluation.objects.exists()
 
 
 def test_submitting_stores_the_case_and_its_plan(client, login):
     user = login(Role.CLINICIAN)
     patient = PatientFactory()
-    response = client.post(reverse("evaluations:create", args=[patient.pk]), _post_data(example_case("C02")))
+    response = client.post(reverse("planning:evaluate", args=[patient.pk]), _post_data(example_case("C02")))
     evaluation = Evaluation.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("planning:detail", args=[evaluation.plan.pk])
@@ -53,7 +53,7 @@ def test_bad_input_rerenders_with_field_messages_and_saves_nothing(client, login
     login(Role.CLINICIAN)
     patient = PatientFactory()
     data = {**_post_data(example_case("C01")), "injury__pain_nrs": "14"}
-    response = client.post(reverse("evaluations:create", args=[patient.pk]), data)
+    response = client.post(reverse("planning:evaluate", args=[patient.pk]), data)
     assert response.status_code == 200
     assert 'id="id_injury__pain_nrs_error"' in response.content.decode()
     assert "Nothing was saved" in response.content.decode()
@@ -68,7 +68,7 @@ def test_an_engine_rejection_lands_on_the_field_and_saves_nothing(client, login,
         raise CaseError([FieldError("injury.onset_weeks", "onset is implausible for this case")])
 
     monkeypatch.setattr("fracturecare.planning.services.plan_generate", reject)
-    response = client.post(reverse("evaluations:create", args=[patient.pk]), _post_data(example_case("C01")))
+    response = client.post(reverse("planning:evaluate", args=[patient.pk]), _post_data(example_case("C01")))
     assert response.status_code == 200
     assert response.context["form"].errors["injury__onset_weeks"] == ["onset is implausible for this case"]
     assert not Evaluation.objects.exists()
@@ -83,7 +83,7 @@ def test_a_failure_after_the_evaluation_is_written_rolls_everything_back(client,
 
     monkeypatch.setattr("fracturecare.planning.services.plan_create", explode)
     client.raise_request_exception = False
-    response = client.post(reverse("evaluations:create", args=[patient.pk]), _post_data(example_case("C01")))
+    response = client.post(reverse("planning:evaluate", args=[patient.pk]), _post_data(example_case("C01")))
     assert response.status_code == 500
     assert not Evaluation.objects.exists()
     assert not AuditEvent.objects.filter(action="evaluation.created").exists()
@@ -128,7 +128,7 @@ def test_re_evaluating_starts_from_the_earlier_case_and_audits_the_read(client, 
 
     user = login(Role.CLINICIAN)
     plan = make_plan("C03")
-    url = reverse("evaluations:create", args=[plan.patient_id]) + f"?from={plan.evaluation_id}"
+    url = reverse("planning:evaluate", args=[plan.patient_id]) + f"?from={plan.evaluation_id}"
     form = client.get(url).context["form"]
     assert form.initial["injury__ray"] == 2 and form.initial["patient__pregnant"] is True
     assert AuditEvent.objects.filter(action="evaluation.viewed", actor=user, patient=plan.patient).exists()

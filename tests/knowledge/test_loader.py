@@ -88,7 +88,7 @@ def test_adding_a_fracture_site_is_a_data_change(data_copy):
 
 
 def test_a_new_bone_is_one_site_entry_and_plans_with_no_code_change(data_copy):
-    """Issue 14: a site for a bone the knowledge base has never had, added as one data entry."""
+    """A site for a bone the knowledge base has never had, added as one data entry."""
     new_site = {
         "id": "clavicle_shaft", "label": "Clavicle shaft", "bone": "clavicle", "bone_label": "Clavicle (collarbone)",
         "regions": [{"code": "midshaft", "label": "Middle third of the shaft", "synonyms": ["middle third"]}],

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from fracturecare.accounts.models import Role
-from fracturecare.evaluations.services import evaluation_submit
+from fracturecare.planning.services import evaluation_submit
 from tests.factories import PatientFactory, UserFactory
 
 CASES_DIR = Path(__file__).resolve().parents[2] / "src" / "fracturecare" / "planning" / "example_cases"

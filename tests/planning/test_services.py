@@ -9,10 +9,10 @@ from django.utils import timezone
 from fracturecare.accounts.models import Role
 from fracturecare.audit.models import AuditEvent
 from fracturecare.evaluations.models import Evaluation
-from fracturecare.evaluations.services import evaluation_submit
 from fracturecare.planning import services
 from fracturecare.planning.edits import EditError
 from fracturecare.planning.models import Plan, PlanEdit, PlanVersion
+from fracturecare.planning.services import evaluation_submit
 from tests.factories import PatientFactory, UserFactory
 from tests.planning.factories import example_case, make_plan
 

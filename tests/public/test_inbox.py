@@ -49,3 +49,15 @@ def test_marking_needs_post(client, login):
     login(Role.FRONT_DESK)
     msg = ContactMessageFactory()
     assert client.get(f"/clinic/inbox/{msg.pk}/mark/").status_code == 405
+
+
+def test_page_two_of_the_unread_filter_stays_filtered(client, login, monkeypatch):
+    monkeypatch.setattr("fracturecare.public.staff_views.INBOX_PER_PAGE", 2)
+    login(Role.FRONT_DESK)
+    ContactMessageFactory.create_batch(5)
+    ContactMessageFactory(name="Already Read", read_at="2026-01-01T10:00:00Z")
+    response = client.get("/clinic/inbox/?show=unread&page=2")
+    html = response.content.decode()
+    assert response.context["page"].number == 2 and "Already Read" not in html
+    assert 'href="?show=unread&amp;page=1" rel="prev"' in html
+    assert 'href="?show=unread&amp;page=3" rel="next"' in html

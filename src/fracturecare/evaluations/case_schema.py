@@ -45,27 +45,6 @@ def required(path: str) -> bool:
     return name in node.get("required", [])
 
 
-def known_values(path: str) -> list[str]:
-    """The 'known values include a, b, c' list in a field's description."""
-    description = field_schema(path).get("description", "")
-    match = re.search(r"known values include (.*)$", description)
-    if not match:
-        return []
-    return [v.strip() for v in match.group(1).split(",") if v.strip()]
-
-
-def known_regions() -> dict[str, list[str]]:
-    """Bone -> region values, from injury.region's description ('tibia: a | b; femur: c')."""
-    description = field_schema("injury.region").get("description", "")
-    text = description.split("known values include", 1)[-1]
-    regions: dict[str, list[str]] = {}
-    for chunk in text.split(";"):
-        bone, _, values = chunk.partition(":")
-        if values:
-            regions[bone.strip()] = [v.strip() for v in values.split("|") if v.strip()]
-    return regions
-
-
 def example_values(path: str) -> list[str]:
     """The 'e.g. a, b' suggestions in a field's description."""
     description = field_schema(path).get("description", "")

@@ -7,7 +7,9 @@ path lands on the right field. Types, limits and choices come from case.schema.j
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from django import forms
 
@@ -144,7 +146,7 @@ def value_label(value: str) -> str:
     return VALUE_LABELS.get(value) or _vocabulary_labels().get(value) or value.replace("_", " ").capitalize()
 
 
-def _choices(values, *, blank: bool) -> list[tuple[str, str]]:
+def _choices(values: Iterable[str], *, blank: bool) -> list[tuple[str, str]]:
     choices = [(v, value_label(v)) for v in values]
     return ([("", "—")] if blank else []) + choices
 
@@ -164,11 +166,12 @@ def _tri(value: str) -> bool | None:
 class RegionSelect(forms.Select):
     """Region options carry their bone (data-bone) so the page can show only the chosen bone's regions."""
 
-    def __init__(self, bone_of: dict[str, str], *args, **kwargs) -> None:
+    def __init__(self, bone_of: dict[str, str], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.bone_of = bone_of
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # noqa: ANN001, ANN201
+    def create_option(self, name: str, value: Any, label: str | int, selected: bool, index: int,
+                      subindex: int | None = None, attrs: dict[str, Any] | None = None) -> dict[str, Any]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         if value:
             option["attrs"]["data-bone"] = self.bone_of.get(str(value).split("|", 1)[0], "")
@@ -192,11 +195,20 @@ def region_choices() -> tuple[list, dict[str, str]]:
     return groups, {value.split("|", 1)[0]: bone for value, bone in bone_of.items()}
 
 
+class _FieldOptions(TypedDict):
+    """The options every form field of the evaluation gets."""
+
+    label: str
+    help_text: str
+    required: bool
+
+
 def _build_field(path: str) -> forms.Field:
     spec = cs.field_schema(path)
     label, help_text = LABELS[path]
-    required = cs.required(path)
-    kwargs = {"label": label, "help_text": help_text, "required": required}
+    kwargs: _FieldOptions = {"label": label, "help_text": help_text, "required": cs.required(path)}
+    # Booleans (a box or yes / no / not asked) and tick lists are never required: no answer is an answer.
+    optional: _FieldOptions = {"label": label, "help_text": help_text, "required": False}
     kb = load_knowledge()
     if path == "injury.region":
         groups, bone_of = region_choices()
@@ -211,10 +223,10 @@ def _build_field(path: str) -> forms.Field:
     kind = spec.get("type")
     if kind == "boolean":
         if path in ALWAYS_SENT:
-            return forms.BooleanField(**{**kwargs, "required": False})
+            return forms.BooleanField(**optional)
         return forms.TypedChoiceField(choices=TRI_STATE, coerce=_tri, empty_value=None,
                                       widget=forms.RadioSelect(attrs={"class": "tri"}),
-                                      **{**kwargs, "required": False})
+                                      **optional)
     if kind == "integer":
         return forms.IntegerField(min_value=spec.get("minimum"), max_value=spec.get("maximum"), **kwargs)
     if kind == "number":
@@ -225,7 +237,7 @@ def _build_field(path: str) -> forms.Field:
         codes = TICKED_MEDICATIONS if path == "medications" else list(vocabulary.labels)
         return forms.MultipleChoiceField(
             choices=[(code, vocabulary.labels[code]) for code in codes],
-            widget=forms.CheckboxSelectMultiple, **{**kwargs, "required": False},
+            widget=forms.CheckboxSelectMultiple, **optional,
         )
     raise ValueError(f"no form field for case path {path}")  # a new kind of field in the contract
 
@@ -233,7 +245,7 @@ def _build_field(path: str) -> forms.Field:
 class EvaluationForm(forms.Form):
     """The evaluation, as a form. `to_case()` gives the case dict once valid."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for group in GROUPS:
             for path in group.paths:
@@ -261,7 +273,7 @@ class EvaluationForm(forms.Form):
         for path in ALWAYS_SENT:
             self.fields[field_name(path)].initial = cs.field_schema(path).get("default", False)
 
-    def grouped(self):
+    def grouped(self) -> Iterator[tuple[Group, list[forms.BoundField]]]:
         """(group, [bound fields]) pairs for the template; each group ends with its free-text note."""
         for group in GROUPS:
             bound = []
@@ -286,8 +298,9 @@ class EvaluationForm(forms.Form):
             older = False
         return sex != "male" and not older
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         bone, region = cleaned.get("injury__bone"), cleaned.get("injury__region")
         if region:
             region_bone, _, code = region.partition("|")
@@ -368,7 +381,7 @@ class EvaluationForm(forms.Form):
         self.add_error(None, f"{path}: {message}" if path else message)
 
 
-def _set(case: dict, path: str, value) -> None:
+def _set(case: dict[str, Any], path: str, value: object) -> None:
     *parents, leaf = path.split(".")
     node = case
     for part in parents:
@@ -380,7 +393,7 @@ def initial_from_case(case: dict) -> dict:
     """Form initial data from a stored case (to start a new evaluation from an earlier one)."""
     initial: dict = {}
     for path in cs.leaf_paths():
-        node = case
+        node: Any = case
         for part in path.split("."):
             if not isinstance(node, dict) or part not in node:
                 node = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -28,7 +30,7 @@ class Evaluation(models.Model):
     def __str__(self) -> str:
         return f"Evaluation {self.pk} of patient {self.patient_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ValueError("evaluations are not edited; record a new evaluation")
         super().save(*args, **kwargs)

@@ -8,14 +8,17 @@ the earlier evaluation, so the record and the newest answers win.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 
+from fracturecare.accounts.models import User
 from fracturecare.evaluations import selectors
 from fracturecare.evaluations.forms import field_name, initial_from_case
 from fracturecare.evaluations.models import Evaluation
 from fracturecare.intake.selectors import intake_case_values
+from fracturecare.patients.models import Patient
 from fracturecare.patients.selectors import patient_age
 
 
@@ -23,11 +26,11 @@ from fracturecare.patients.selectors import patient_age
 class Prefill:
     """Initial form values and where they came from (shown to the clinician)."""
 
-    initial: dict = field(default_factory=dict)
+    initial: dict[str, Any] = field(default_factory=dict)
     source: Evaluation | None = None
 
 
-def initial_values(*, patient, user, request: HttpRequest | None = None, source_id: str = "") -> Prefill:
+def initial_values(*, patient: Patient, user: User, request: HttpRequest | None = None, source_id: str = "") -> Prefill:
     """Initial values for a new evaluation of `patient`; reading an earlier evaluation is audited.
 
     An evaluation chosen with `source_id` is copied as it is. Otherwise the latest evaluation
@@ -38,7 +41,7 @@ def initial_values(*, patient, user, request: HttpRequest | None = None, source_
     if source_id.isdigit():
         chosen = Evaluation.objects.filter(pk=int(source_id), patient=patient).first()
     source = chosen or selectors.latest_evaluation(patient=patient)
-    initial: dict = {}
+    initial: dict[str, Any] = {}
     if source is not None:
         selectors.evaluation_read(evaluation=source, user=user, request=request)
         initial = initial_from_case(source.case)

@@ -1,27 +1,32 @@
-"""Recording an evaluation: store the case and the engine's plan together, or nothing."""
+"""Recording an evaluation: the case as the clinician found it, audited.
+
+Submitting the evaluation form also generates its plan; that step belongs to planning
+(`planning.services.evaluation_submit`), which sits above this app and calls `evaluation_record`.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.evaluations.models import Evaluation
-from fracturecare.planning import services as planning_services
+from fracturecare.patients.models import Patient
 
 
 @transaction.atomic
-def evaluation_submit(*, patient, clinician, case: dict, request=None, at: datetime | None = None) -> Evaluation:
-    """Run the engine on `case`, then store the evaluation and its plan.
+def evaluation_record(*, patient: Patient, clinician: User, case: dict[str, Any], at: datetime,
+                      request: HttpRequest | None = None) -> Evaluation:
+    """Store the evaluation of `patient` dated `at` and audit the write.
 
-    The engine runs first: a case it rejects (engine.CaseError) leaves nothing behind.
-    `at` records an evaluation that took place earlier (the demo's history); it defaults to
-    now and may not be in the future. The audit log keeps the real time of writing.
+    The caller checks the case against the engine first, so a case the engine rejects is
+    never stored.
     """
-    at = planning_services.past_or_now(at)
-    generated = planning_services.plan_generate(case)
     evaluation = Evaluation(patient=patient, clinician=clinician, case=case, created_at=at)
     evaluation.full_clean()
     evaluation.save()
@@ -29,5 +34,4 @@ def evaluation_submit(*, patient, clinician, case: dict, request=None, at: datet
         actor=clinician, action=AuditAction.EVALUATION_CREATED, patient=patient, obj=evaluation,
         data={"fields": sorted(case)}, request=request,
     )
-    planning_services.plan_create(evaluation=evaluation, generated=generated, actor=clinician, request=request, at=at)
     return evaluation

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
 
-def _words(value) -> str:
+
+def _words(value: object) -> str:
     return str(value).replace("_", " ")
 
 
-def case_summary(case: dict) -> str:
+def case_summary(case: dict[str, Any]) -> str:
     """e.g. 'Left tibia, posteromedial shaft; pain 5/10; MRI: stress fracture'."""
     injury = case.get("injury", {})
     parts = []

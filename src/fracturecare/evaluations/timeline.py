@@ -6,12 +6,13 @@ from django.urls import reverse
 
 from fracturecare.evaluations.models import Evaluation
 from fracturecare.evaluations.summary import case_summary
+from fracturecare.patients.models import Patient
 from fracturecare.patients.timeline import TimelineEntry
 
 CLINICAL = True
 
 
-def timeline_entries(*, patient) -> list[TimelineEntry]:
+def timeline_entries(*, patient: Patient) -> list[TimelineEntry]:
     """One entry per evaluation, in one query."""
     rows = Evaluation.objects.filter(patient=patient).select_related("clinician")
     return [

@@ -1,24 +1,20 @@
-"""The evaluation form and the evaluation record."""
+"""The evaluation record page. The form that records an evaluation also makes its plan, so it is a
+planning page (`planning.views.evaluation_create`)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import cast
+
 from django.forms import ChoiceField
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from fracturecare.accounts.models import Role
+from fracturecare.accounts.models import User
 from fracturecare.accounts.permissions import CLINICAL, role_required
-from fracturecare.audit.actions import AuditAction
-from fracturecare.audit.services import audit_record
-from fracturecare.engine import CaseError
-from fracturecare.evaluations import selectors, services
-from fracturecare.evaluations.case_schema import example_values
+from fracturecare.evaluations import selectors
 from fracturecare.evaluations.forms import NONE_SUFFIX, EvaluationForm, initial_from_case, value_label
 from fracturecare.evaluations.models import Evaluation
-from fracturecare.evaluations.prefill import initial_values
-from fracturecare.patients.selectors import patient_or_404
 
 
 def _get_evaluation(evaluation_id: int) -> Evaluation:
@@ -28,37 +24,12 @@ def _get_evaluation(evaluation_id: int) -> Evaluation:
         raise Http404("No such evaluation") from None
 
 
-@role_required(Role.CLINICIAN)
-@require_http_methods(["GET", "POST"])
-def evaluation_create(request, patient_id: int):
-    patient = patient_or_404(patient_id=patient_id)
-    prefill = initial_values(patient=patient, user=request.user, request=request, source_id=request.GET.get("from", ""))
-    form = EvaluationForm(request.POST or None, initial=prefill.initial)
-    if request.method == "GET":
-        # The form shows the patient's age and sex from the record: a read of health data.
-        audit_record(actor=request.user, action=AuditAction.EVALUATION_FORM_OPENED, patient=patient, request=request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation = services.evaluation_submit(
-                patient=patient, clinician=request.user, case=form.to_case(), request=request
-            )
-        except CaseError as exc:
-            for error in exc.errors:
-                form.add_case_error(error.field, error.message)
-        else:
-            messages.success(request, "Evaluation saved and a plan generated. Review it, then sign.")
-            return redirect("planning:detail", plan_id=evaluation.plan.pk)
-    return render(request, "evaluations/evaluation_form.html", {
-        "patient": patient, "form": form, "activities": example_values("patient.activity"),
-        "prefilled_from": prefill.source,
-    })
-
-
 @role_required(*CLINICAL)
 @require_http_methods(["GET"])
-def evaluation_detail(request, evaluation_id: int):
+def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    """One evaluation's answers, grouped as on the form; a read of health data, audited."""
     evaluation = selectors.evaluation_read(
-        evaluation=_get_evaluation(evaluation_id), user=request.user, request=request
+        evaluation=_get_evaluation(evaluation_id), user=cast(User, request.user), request=request
     )
     form = EvaluationForm(initial=initial_from_case(evaluation.case))
     answers = []

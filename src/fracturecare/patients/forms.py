@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -22,7 +23,7 @@ class PatientForm(forms.ModelForm):
         labels = {"date_of_birth": "Date of birth", "sex": "Sex"}
         help_texts = {"phone": "Include the country code for numbers outside the clinic's country."}
 
-    def clean_date_of_birth(self):
+    def clean_date_of_birth(self) -> datetime.date:
         dob = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
         if dob > today:
@@ -31,7 +32,7 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError("The date of birth is more than 120 years ago.")
         return dob
 
-    def clean_phone(self):
+    def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
         if phone and not re.fullmatch(r"\+?[\d\s().\-]{7,25}", phone):
             raise forms.ValidationError("Enter a phone number using digits, spaces, +, -, ( or ).")
@@ -40,8 +41,9 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError("A phone number has 7 to 15 digits.")
         return phone
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("phone") and not cleaned.get("email"):
             self.add_error(
                 "phone", "Give a phone number or an email address so the clinic can reach the patient."

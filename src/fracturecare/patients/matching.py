@@ -10,8 +10,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import MatchStatus, Patient, PatientMatch
@@ -37,7 +39,8 @@ def _reasons(new: Patient, existing: Patient) -> list[str]:
     return reasons
 
 
-def flag_possible_matches(*, patient: Patient, actor=None, actor_label: str = "", request=None) -> list[PatientMatch]:
+def flag_possible_matches(*, patient: Patient, actor: User | None = None, actor_label: str = "",
+                          request: HttpRequest | None = None) -> list[PatientMatch]:
     """Record a pending match for each existing patient with the same birth date and surname, email or phone."""
     same = Q(last_name__iexact=patient.last_name)
     if patient.email:
@@ -62,7 +65,7 @@ def pending_matches() -> QuerySet[PatientMatch]:
     return PatientMatch.objects.filter(status=MatchStatus.PENDING).select_related("new", "existing")
 
 
-def _decide(match: PatientMatch, status: str, actor) -> PatientMatch:
+def _decide(match: PatientMatch, status: str, actor: User) -> PatientMatch:
     locked = PatientMatch.objects.select_for_update().get(pk=match.pk)
     if locked.status != MatchStatus.PENDING:
         raise MergeRefused("This match was already decided.")
@@ -72,7 +75,7 @@ def _decide(match: PatientMatch, status: str, actor) -> PatientMatch:
 
 
 @transaction.atomic
-def match_dismiss(*, match: PatientMatch, actor, request=None) -> PatientMatch:
+def match_dismiss(*, match: PatientMatch, actor: User, request: HttpRequest | None = None) -> PatientMatch:
     """The front desk says these are different people: both records stay as they are."""
     match = _decide(match, MatchStatus.DISMISSED, actor)
     audit_record(actor=actor, action=AuditAction.PATIENT_MATCH_DISMISSED, patient=match.existing, obj=match,
@@ -80,7 +83,7 @@ def match_dismiss(*, match: PatientMatch, actor, request=None) -> PatientMatch:
     return match
 
 
-def match_merge(*, match: PatientMatch, actor, request=None) -> PatientMatch:
+def match_merge(*, match: PatientMatch, actor: User, request: HttpRequest | None = None) -> PatientMatch:
     """Move everything the booking's record holds (appointments, messages...) onto the existing chart.
 
     The booking's record is kept, marked as merged, so the audit log still points at a real row; it leaves the

@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from fracturecare.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def _allowed_roles(path: str) -> tuple[str, ...]:
     return tuple(getattr(view, "allowed_roles", ()))
 
 
-def nav_links(user, current_view_name: str | None = None) -> list[NavLink]:
+def nav_links(user: User | AnonymousUser | None, current_view_name: str | None = None) -> list[NavLink]:
     """The sections `user` may open, in menu order, marking the one `current_view_name` is in."""
     if user is None or not user.is_authenticated:
         return []

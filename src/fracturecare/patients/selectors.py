@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
+from fracturecare.accounts.models import User
 from fracturecare.accounts.permissions import CLINICAL
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
@@ -71,12 +73,12 @@ def patient_or_404(*, patient_id: int) -> Patient:
         raise Http404("No such patient") from None
 
 
-def can_see_clinical(user) -> bool:
+def can_see_clinical(user: User | AnonymousUser) -> bool:
     """Clinicians and clinic admins see clinical content; front desk sees demographics only."""
     return getattr(user, "role", None) in CLINICAL
 
 
-def patient_record(*, patient: Patient, user, request=None) -> list[TimelineEntry]:
+def patient_record(*, patient: Patient, user: User, request: HttpRequest | None = None) -> list[TimelineEntry]:
     """The patient's timeline as `user` may see it; the read is audited."""
     clinical = can_see_clinical(user)
     entries = build_timeline(patient=patient, include_clinical=clinical)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import Patient
@@ -22,7 +25,7 @@ def normalize_phone(raw: str) -> str:
     return ("+" if raw.startswith("+") else "") + digits
 
 
-def _clean_fields(fields: dict) -> dict:
+def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not patient fields: {sorted(unknown)}")
@@ -36,7 +39,7 @@ def _clean_fields(fields: dict) -> dict:
 
 
 @transaction.atomic
-def patient_create(*, actor, request=None, **fields) -> Patient:
+def patient_create(*, actor: User, request: HttpRequest | None = None, **fields: Any) -> Patient:
     """Register a patient; `fields` are the demographic fields in EDITABLE_FIELDS."""
     patient = Patient(**_clean_fields(fields))
     patient.full_clean()
@@ -46,7 +49,7 @@ def patient_create(*, actor, request=None, **fields) -> Patient:
 
 
 @transaction.atomic
-def patient_update(*, actor, patient: Patient, request=None, **fields) -> Patient:
+def patient_update(*, actor: User, patient: Patient, request: HttpRequest | None = None, **fields: Any) -> Patient:
     """Change demographic fields; the audit event names the fields that changed."""
     changed = []
     for name, value in _clean_fields(fields).items():

@@ -23,6 +23,8 @@ from functools import cache
 
 from django.apps import apps
 
+from fracturecare.patients.models import Patient
+
 
 @dataclass(frozen=True)
 class TimelineEntry:
@@ -64,7 +66,7 @@ def timeline_sources() -> tuple[TimelineSource, ...]:
     return tuple(sources)
 
 
-def build_timeline(*, patient, include_clinical: bool) -> list[TimelineEntry]:
+def build_timeline(*, patient: Patient, include_clinical: bool) -> list[TimelineEntry]:
     """All entries for `patient`, newest first; clinical sources only if `include_clinical`."""
     entries: list[TimelineEntry] = []
     for source in timeline_sources():

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from fracturecare.accounts.models import User
 from fracturecare.accounts.permissions import STAFF, role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
@@ -20,7 +24,8 @@ PAGE_SIZE = 25
 
 @role_required(*STAFF)
 @require_http_methods(["GET"])
-def patient_list(request):
+def patient_list(request: HttpRequest) -> HttpResponse:
+    """The patient list, searchable by name, date of birth or phone."""
     form = PatientSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     paginator = Paginator(selectors.patient_list(query=query), PAGE_SIZE)
@@ -35,10 +40,11 @@ def patient_list(request):
 
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
-def patient_create(request):
+def patient_create(request: HttpRequest) -> HttpResponse:
+    """Register a patient."""
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        patient = services.patient_create(actor=request.user, request=request, **form.cleaned_data)
+        patient = services.patient_create(actor=cast(User, request.user), request=request, **form.cleaned_data)
         messages.success(request, f"{patient.full_name} is registered.")
         return redirect("patients:detail", patient_id=patient.pk)
     return render(request, "patients/patient_form.html", {"form": form, "patient": None})
@@ -46,13 +52,15 @@ def patient_create(request):
 
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
-def patient_edit(request, patient_id: int):
+def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Change a patient's demographic details."""
     patient = selectors.patient_or_404(patient_id=patient_id)
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         # The form filled `patient` in place; reload so the service sees the stored values.
         services.patient_update(
-            actor=request.user, patient=selectors.patient_or_404(patient_id=patient_id), request=request,
+            actor=cast(User, request.user), patient=selectors.patient_or_404(patient_id=patient_id),
+            request=request,
             **form.cleaned_data,
         )
         messages.success(request, "Patient details saved.")
@@ -65,9 +73,10 @@ def patient_edit(request, patient_id: int):
 
 @role_required(*STAFF)
 @require_http_methods(["GET"])
-def patient_detail(request, patient_id: int):
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient page: details and the record's timeline (clinical entries for clinical roles only)."""
     patient = selectors.patient_or_404(patient_id=patient_id)
-    timeline = selectors.patient_record(patient=patient, user=request.user, request=request)
+    timeline = selectors.patient_record(patient=patient, user=cast(User, request.user), request=request)
     return render(request, "patients/patient_detail.html", {
         "patient": patient,
         "age": selectors.patient_age(patient, on=timezone.localdate()),

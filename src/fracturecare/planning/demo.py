@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from fracturecare.accounts.models import User
 from fracturecare.evaluations.models import Evaluation
-from fracturecare.evaluations.services import evaluation_submit
 from fracturecare.patients.models import Patient
 from fracturecare.planning import services
 
@@ -77,7 +76,7 @@ def load(stdout) -> None:
             continue
         when = EVALUATED.get((first, last))
         at = _at(*when) if when else None
-        plan = evaluation_submit(patient=patient, clinician=clinician, case=_case(case_id), at=at).plan
+        plan = services.evaluation_submit(patient=patient, clinician=clinician, case=_case(case_id), at=at).plan
         created += 1
         if scenario == "leave_unsigned":
             continue

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.evaluations.models import Evaluation
+from fracturecare.evaluations.services import evaluation_record
+from fracturecare.patients.models import Patient
 from fracturecare.planning import edits as plan_edits
 from fracturecare.planning.models import ATTESTATION, EditAction, Plan, PlanEdit, PlanVersion
 
@@ -59,6 +65,22 @@ def plan_create(*, evaluation, generated: dict, actor, request=None, at: datetim
         request=request,
     )
     return plan
+
+
+@transaction.atomic
+def evaluation_submit(*, patient: Patient, clinician: User, case: dict[str, Any],
+                      request: HttpRequest | None = None, at: datetime | None = None) -> Evaluation:
+    """Run the engine on `case`, then store the evaluation and its plan, or nothing.
+
+    The engine runs first: a case it rejects (engine.CaseError) leaves nothing behind.
+    `at` records an evaluation that took place earlier (the demo's history); it defaults to
+    now and may not be in the future. The audit log keeps the real time of writing.
+    """
+    at = past_or_now(at)
+    generated = plan_generate(case)
+    evaluation = evaluation_record(patient=patient, clinician=clinician, case=case, at=at, request=request)
+    plan_create(evaluation=evaluation, generated=generated, actor=clinician, request=request, at=at)
+    return evaluation
 
 
 def _change_from_edit(edit: PlanEdit) -> plan_edits.Change:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,11 +11,16 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from fracturecare.accounts.models import Role
+from fracturecare.accounts.models import Role, User
 from fracturecare.accounts.permissions import CLINICAL, role_required
-from fracturecare.evaluations.forms import GROUPS, LABELS, initial_from_case, value_label
+from fracturecare.audit.actions import AuditAction
+from fracturecare.audit.services import audit_record
+from fracturecare.engine import CaseError
+from fracturecare.evaluations.case_schema import example_values
+from fracturecare.evaluations.forms import GROUPS, LABELS, EvaluationForm, initial_from_case, value_label
+from fracturecare.evaluations.prefill import initial_values
 from fracturecare.evaluations.summary import case_summary
-from fracturecare.patients.selectors import patient_age
+from fracturecare.patients.selectors import patient_age, patient_or_404
 from fracturecare.planning import selectors, services
 from fracturecare.planning.bodymap import render_body_map
 from fracturecare.planning.edits import EditError
@@ -180,4 +187,32 @@ def plan_referral(request: HttpRequest, plan_id: int) -> HttpResponse:
         "plan": plan, "patient": plan.patient, "work": work, "p": present(work.current),
         "findings": _findings(case), "case_summary": case_summary(case),
         "age": patient_age(plan.patient, on=timezone.localdate()), "today": timezone.localdate(),
+    })
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def evaluation_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The evaluation form; a valid submission stores the evaluation and its plan, then opens the plan."""
+    patient = patient_or_404(patient_id=patient_id)
+    clinician = cast(User, request.user)  # role_required let only a signed-in clinician through
+    prefill = initial_values(patient=patient, user=clinician, request=request, source_id=request.GET.get("from", ""))
+    form = EvaluationForm(request.POST or None, initial=prefill.initial)
+    if request.method == "GET":
+        # The form shows the patient's age and sex from the record: a read of health data.
+        audit_record(actor=clinician, action=AuditAction.EVALUATION_FORM_OPENED, patient=patient, request=request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation = services.evaluation_submit(
+                patient=patient, clinician=clinician, case=form.to_case(), request=request
+            )
+        except CaseError as exc:
+            for error in exc.errors:
+                form.add_case_error(error.field, error.message)
+        else:
+            messages.success(request, "Evaluation saved and a plan generated. Review it, then sign.")
+            return redirect("planning:detail", plan_id=evaluation.plan.pk)
+    return render(request, "evaluations/evaluation_form.html", {
+        "patient": patient, "form": form, "activities": example_values("patient.activity"),
+        "prefilled_from": prefill.source,
     })

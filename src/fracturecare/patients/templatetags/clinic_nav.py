@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django import template
+from django.template.context import Context
 
-from fracturecare.patients.navigation import nav_links
+from fracturecare.patients.navigation import NavLink, nav_links
 
 register = template.Library()
 
 
 @register.inclusion_tag("clinic/_nav.html", takes_context=True)
-def clinic_nav(context) -> dict:
+def clinic_nav(context: Context) -> dict[str, list[NavLink]]:
     """Links for the current user's role, with the current section marked."""
     request = context.get("request")
     if request is None:
