@@ -26,7 +26,8 @@ def test_every_question_is_a_finding_a_knowledge_base_red_flag_rule_reads():
     }
     assert asked == red_flag_paths
     assert "findings.fever" in asked and "findings.neurovascular_deficit" in asked
-    assert all(q.label and "_" not in q.label for q in rescreen.questions())
+    questions = rescreen.questions()
+    assert questions and all(q.label and "_" not in q.label for q in questions)
 
 
 def test_none_today_holds_nothing_and_fever_fires_the_engines_infection_rule():

@@ -3,7 +3,9 @@
 A loop over a computed collection may run zero times, and then the test asserts nothing. Each
 test function is read as code (AST): if all its `assert`s are inside `for`/`while` bodies whose
 iterable is not a non-empty literal, it must also assert something outside them (usually that
-the collection is not empty).
+the collection is not empty). `assert all(... for x in items)` is a loop too: it holds for an empty
+`items`, so the test must also assert something about `items` itself (`assert items and all(...)`,
+`assert len(items) == 3`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,31 @@ def _assert_counts(function: ast.FunctionDef) -> tuple[int, int]:
     return in_loop, outside
 
 
+def _unguarded_all(function: ast.FunctionDef) -> list[str]:
+    """The iterables of `assert all(...)` calls that no other assertion in the function mentions."""
+    asserts = [node for node in ast.walk(function) if isinstance(node, ast.Assert)]
+    missing = []
+    for node in asserts:
+        for call in ast.walk(node.test):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "all"):
+                continue
+            if not call.args or not isinstance(call.args[0], (ast.GeneratorExp, ast.ListComp)):
+                iterable = call.args[0] if call.args else None
+            else:
+                iterable = call.args[0].generators[0].iter
+            if iterable is None or (isinstance(iterable, (ast.List, ast.Tuple, ast.Set)) and iterable.elts):
+                continue
+            text = ast.unparse(iterable)
+            # `items[:-1]` is guarded by an assertion on `items` (say `len(items) > 1`).
+            names = {text, ast.unparse(iterable.value)} if isinstance(iterable, ast.Subscript) else {text}
+            # Mentioned by another assertion, or by this one outside the all(...) call.
+            others = [ast.unparse(a.test) for a in asserts if a is not node]
+            own = ast.unparse(node.test).replace(ast.unparse(call), "")
+            if not any(name in other or name in own for name in names for other in others + [""]):
+                missing.append(text)
+    return missing
+
+
 def vacuous_tests(root: Path = TESTS) -> list[str]:
     """`path:line name` of every test whose assertions may all be skipped."""
     found = []
@@ -51,6 +78,8 @@ def vacuous_tests(root: Path = TESTS) -> list[str]:
                 in_loop, outside = _assert_counts(node)
                 if in_loop and not outside:
                     found.append(f"{path.relative_to(root.parent)}:{node.lineno} {node.name}")
+                for iterable in _unguarded_all(node):
+                    found.append(f"{path.relative_to(root.parent)}:{node.lineno} {node.name}: all() over {iterable}")
     return found
 
 
@@ -58,9 +87,14 @@ def test_the_checker_catches_a_loop_only_assertion(tmp_path):
     (tmp_path / "test_sample.py").write_text(
         "def test_bad(items):\n    for i in items:\n        assert i\n\n"
         "def test_good(items):\n    assert items\n    for i in items:\n        assert i\n\n"
-        "def test_literal():\n    for i in (1, 2):\n        assert i\n"
+        "def test_literal():\n    for i in (1, 2):\n        assert i\n\n"
+        "def test_all_bad(items):\n    assert all(i for i in items)\n\n"
+        "def test_all_good(items):\n    assert items and all(i for i in items)\n    assert len(items) and all(items)\n"
     )
-    assert vacuous_tests(tmp_path) == [f"{tmp_path.name}/test_sample.py:1 test_bad"]
+    assert vacuous_tests(tmp_path) == [
+        f"{tmp_path.name}/test_sample.py:1 test_bad",
+        f"{tmp_path.name}/test_sample.py:14 test_all_bad: all() over items",
+    ]
 
 
 def test_no_test_asserts_only_inside_loops_that_may_not_run():

@@ -108,7 +108,9 @@ def test_json_ld_parses_with_the_right_types(tree, page_html):
     faq = by_type["FAQPage"]
     questions = [q["name"] for q in faq["mainEntity"]]
     assert questions == [q["question"] for q in _page_yaml()["faq"]]
-    assert all(q["acceptedAnswer"]["@type"] == "Answer" and q["acceptedAnswer"]["text"] for q in faq["mainEntity"])
+    assert faq["mainEntity"] and all(
+        q["acceptedAnswer"]["@type"] == "Answer" and q["acceptedAnswer"]["text"] for q in faq["mainEntity"]
+    )
     # No other scripts: the page needs no JavaScript.
     assert len(re.findall(r"<script", page_html)) == len(blocks)
 
