@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django_otp.middleware import is_verified
 
 from fracturecare.accounts.models import STAFF_ROLES
 from fracturecare.accounts.signals import AUTH_AT, TWO_FACTOR_DUE
@@ -87,7 +88,7 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         due = request.session.get(TWO_FACTOR_DUE) if hasattr(request, "session") else None
         user = request.user
-        if due and user.is_authenticated and user.role in STAFF_ROLES and not user.is_verified():
+        if due and user.is_authenticated and user.role in STAFF_ROLES and not is_verified(user):
             if not _two_factor_exempt(request):
                 if request.path_info.startswith("/api/"):
                     return JsonResponse({"detail": "Two-factor sign-in is required for this session."}, status=403)

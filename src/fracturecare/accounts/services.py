@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from fracturecare.accounts.models import ApiToken, Role
+from fracturecare.accounts.models import ApiToken, Role, User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 
@@ -36,7 +37,7 @@ class NewToken:
 
 
 @transaction.atomic
-def token_create(*, user, name: str, request=None) -> NewToken:
+def token_create(*, user: User, name: str, request: HttpRequest | None = None) -> NewToken:
     """Make a personal access token for `user`; raises ValidationError for a bad name."""
     if user.role not in TOKEN_ROLES or not user.is_active:
         raise PermissionDenied("Only clinicians and clinic admins may hold API tokens.")
@@ -50,7 +51,7 @@ def token_create(*, user, name: str, request=None) -> NewToken:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor, request=None) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: User, request: HttpRequest | None = None) -> ApiToken:
     """Revoke a token (its owner, or a clinic admin). Revoking twice keeps the first time."""
     if actor.pk != token.user_id and actor.role != Role.CLINIC_ADMIN:
         raise PermissionDenied("Only the token's owner or a clinic admin may revoke it.")
@@ -65,7 +66,7 @@ def token_revoke(*, token: ApiToken, actor, request=None) -> ApiToken:
     return token
 
 
-def token_authenticate(raw: str, *, request=None) -> ApiToken | None:
+def token_authenticate(raw: str, *, request: HttpRequest | None = None) -> ApiToken | None:
     """The live token for a raw bearer value, with its user; None if unknown, revoked or the user is off.
 
     Use of a revoked token is audited against its owner: it is either a forgotten script or a leak.

@@ -16,11 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
+from django_otp.middleware import is_verified
 
 from fracturecare.accounts import recovery, twofactor
 from fracturecare.accounts.forms import CodeForm, EmailChangeForm, ForgotPasswordForm
 from fracturecare.accounts.middleware import EXPIRED_FLAG, IDLE_FLAG
-from fracturecare.accounts.models import STAFF_ROLES, Role
+from fracturecare.accounts.models import STAFF_ROLES, Role, User
+from fracturecare.accounts.permissions import signed_in_user
 from fracturecare.accounts.signals import TWO_FACTOR_DUE
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
@@ -44,7 +46,8 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         # Patients have their own pages; the clinic workspace would only answer them 403.
-        if self.request.user.role == Role.PATIENT:
+        user = self.request.user
+        if isinstance(user, User) and user.role == Role.PATIENT:
             return reverse("portal:home")
         return super().get_default_redirect_url()
 
@@ -103,14 +106,14 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 def _home_for(request: HttpRequest) -> str:
-    return reverse("portal:home") if request.user.role == Role.PATIENT else settings.LOGIN_REDIRECT_URL
+    return reverse("portal:home") if signed_in_user(request).role == Role.PATIENT else settings.LOGIN_REDIRECT_URL
 
 
 @login_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
     """A person's own sign-in settings: password, two-factor (staff), email (patients)."""
-    user = request.user
+    user = signed_in_user(request)
     return render(request, "accounts/account.html", {
         "is_staff_member": user.role in STAFF_ROLES,
         "has_two_factor": twofactor.has_two_factor(user),
@@ -123,11 +126,11 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code, type a code; backup codes are shown once."""
-    user = request.user
+    user = signed_in_user(request)
     if user.role not in STAFF_ROLES:
         messages.info(request, "Two-factor sign-in is for clinic staff.")
         return redirect(_home_for(request))
-    if twofactor.has_two_factor(user) and not user.is_verified():
+    if twofactor.has_two_factor(user) and not is_verified(user):
         # Replacing an authenticator needs this session to have passed the current one.
         return redirect(f"{reverse('accounts:two_factor_verify')}?next={reverse('accounts:two_factor_setup')}")
     device = twofactor.pending_device(user)
@@ -151,8 +154,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the app, or one backup code."""
-    user = request.user
-    if user.is_verified():
+    user = signed_in_user(request)
+    if is_verified(user):
         return redirect(_safe_next(request, _home_for(request)))
     if not twofactor.has_two_factor(user):
         # The authenticator was reset since sign-in: set one up if the policy says so.
@@ -175,7 +178,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def backup_codes(request: HttpRequest) -> HttpResponse:
     """Make a fresh set of backup codes (the old ones stop working); shown once."""
-    if request.user.role not in STAFF_ROLES or not twofactor.has_two_factor(request.user):
+    user = signed_in_user(request)
+    if user.role not in STAFF_ROLES or not twofactor.has_two_factor(user):
         return redirect("accounts:account")
     codes = twofactor.backup_codes_regenerate(request=request)
     return render(request, "accounts/backup_codes.html", {"codes": codes, "next": reverse("accounts:account")})
@@ -206,13 +210,14 @@ def forgot_password_sent(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def email_change(request: HttpRequest) -> HttpResponse:
     """A patient moves their login to a new address; the link to confirm goes to the current one."""
-    if request.user.role != Role.PATIENT:
+    user = signed_in_user(request)
+    if user.role != Role.PATIENT:
         messages.info(request, "Staff email addresses are changed by the clinic admin.")
         return redirect("accounts:account")
     form = EmailChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            change = recovery.email_change_request(user=request.user, new_email=form.cleaned_data["new_email"],
+            change = recovery.email_change_request(user=user, new_email=form.cleaned_data["new_email"],
                                                    request=request)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

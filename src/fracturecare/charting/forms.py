@@ -247,12 +247,13 @@ class VisitForms:
     ):
         self.visit = VisitForm(data, instance=instance, initial=initial)
         rows = rows or {}
-        self.rowsets = {}
+        self.rowsets: dict[str, RowFormSet] = {}
         for section, (form_class, offered) in ROWSETS.items():
             given = rows.get(section, [])
             extra = max(offered - len(given), 1) if data is None else 0
             factory = formset_factory(form_class, formset=RowFormSet, extra=extra, max_num=MAX_ROWS, validate_max=True)
-            self.rowsets[section] = factory(data, initial=given or None, prefix=PREFIX[section])
+            # django-stubs: formset_factory is typed to return the base class, not the `formset` given.
+            self.rowsets[section] = factory(data, initial=given or None, prefix=PREFIX[section])  # type: ignore[assignment]
 
     def is_valid(self) -> bool:
         ok = self.visit.is_valid()
@@ -270,12 +271,13 @@ class VisitForms:
     def add_problems(self, problems: list[Problem]) -> None:
         """Put each service problem on the field it concerns."""
         for p in problems:
-            if p.section == "visit":
+            form: forms.BaseForm
+            if p.section == "visit" or p.index is None:  # a row's problem always names its row
                 form, name = self.visit, p.field
             else:
                 form, name = self._used[p.section][p.index], p.field
             if name and name not in form.fields:
-                name = None
+                name = ""
             form.add_error(name or None, p.message)
 
     @property
@@ -290,21 +292,21 @@ class VisitForms:
         out = []
         for name, errors in self.visit.errors.items():
             if name == "__all__":
-                out += [("", "Visit", e) for e in errors]
+                out += [("", "Visit", str(e)) for e in errors]
                 continue
             field = self.visit[name]
-            out += [(field.auto_id, str(field.label), e) for e in errors]
+            out += [(field.auto_id, str(field.label), str(e)) for e in errors]
         labels = {"points": "Point", "dry_needling": "Muscle", "electrode_pairs": "Electrode pair",
                   "adverse_events": "Adverse event"}
         for section, rowset in self.rowsets.items():
-            out += [("", labels[section] + "s", e) for e in rowset.non_form_errors()]
+            out += [("", labels[section] + "s", str(e)) for e in rowset.non_form_errors()]
             for i, form in enumerate(rowset.forms, start=1):
                 for name, errors in form.errors.items():
                     if name == "__all__":
-                        out += [("", f"{labels[section]} {i}", e) for e in errors]
+                        out += [("", f"{labels[section]} {i}", str(e)) for e in errors]
                         continue
                     field = form[name]
-                    out += [(field.auto_id, f"{labels[section]} {i}: {field.label}", e) for e in errors]
+                    out += [(field.auto_id, f"{labels[section]} {i}: {field.label}", str(e)) for e in errors]
         return out
 
     @property

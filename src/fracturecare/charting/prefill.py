@@ -99,7 +99,7 @@ def visit_prefill(patient) -> Prefill:
     """What a new visit of `patient` starts with, and where it came from."""
     visit = latest_signed_visit(patient)
     plan = _latest_signed_plan(patient)
-    if visit is not None and (plan is None or plan.signed_at <= visit.signed_at):
+    if visit is not None and visit.signed_at is not None and (plan is None or plan.signed_at <= visit.signed_at):
         prefill = from_visit(visit)
     elif plan is not None:
         prefill = from_plan(plan, newer_than=visit)

@@ -7,11 +7,15 @@ writes an audit event, so a rejected record leaves nothing behind.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.chain import keyed_hash
 from fracturecare.audit.services import audit_record
@@ -39,6 +43,7 @@ from fracturecare.charting.vocab import AE_SCHEME_ID
 from fracturecare.intake.selectors import needling_consent_problem
 from fracturecare.outcomes.models import Timepoint
 from fracturecare.outcomes.services import assessment_create
+from fracturecare.patients.models import Patient
 from fracturecare.planning.selectors import latest_plan_for
 
 VISIT_FIELDS = (
@@ -87,7 +92,7 @@ def _vocabulary_problems(record: VisitRecord) -> list[Problem]:
     return problems
 
 
-def _model_problems(instance, section: str, index: int | None, exclude: list[str]) -> list[Problem]:
+def _model_problems(instance: models.Model, section: str, index: int | None, exclude: list[str]) -> list[Problem]:
     try:
         instance.full_clean(exclude=exclude)
     except ValidationError as exc:
@@ -99,7 +104,7 @@ def _model_problems(instance, section: str, index: int | None, exclude: list[str
     return []
 
 
-def rescreen_for(patient, positive: list[str]) -> dict:
+def rescreen_for(patient: Patient, positive: list[str]) -> dict[str, Any]:
     """Judge a visit's red-flag re-screen against the patient's latest evaluation (see charting.rescreen)."""
     plan = latest_plan_for(patient=patient)
     case = plan.evaluation.case if plan is not None else None
@@ -123,7 +128,7 @@ def _derive(visit: Visit, record: VisitRecord) -> list[Problem]:
             problems.append(Problem("visit", None, "rescreen_clear", str(exc)))
     record.fields["needles_in"], record.fields["needles_out"] = visit.needles_in, visit.needles_out
     record.fields["rescreen"] = visit.rescreen
-    if visit.needling_held and (record.points or record.dry_needling):
+    if visit.needling_held and visit.rescreen and (record.points or record.dry_needling):
         flags = "; ".join(f["reason"] for f in visit.rescreen["fired"])
         problems.append(Problem(
             "visit", None, "rescreen_clear",
@@ -145,7 +150,7 @@ def _build(visit: Visit, record: VisitRecord) -> tuple[list, list[Problem]]:
     for section, model in _ROWS:
         for index, data in enumerate(getattr(record, section)):
             row = model(**data, position=index)
-            if model is AdverseEvent:
+            if isinstance(row, AdverseEvent):
                 row.scheme = AE_SCHEME_ID
             problems += _model_problems(row, section, index, exclude=["visit"])
             rows.append(row)
@@ -156,7 +161,7 @@ def _build(visit: Visit, record: VisitRecord) -> tuple[list, list[Problem]]:
     return rows, problems
 
 
-def _consent_problems(patient, record: VisitRecord) -> list[Problem]:
+def _consent_problems(patient: Patient, record: VisitRecord) -> list[Problem]:
     """Needling needs the patient's current written consent (acupuncture and dry needling separately)."""
     message = needling_consent_problem(patient, acupuncture=bool(record.points),
                                        dry_needling=bool(record.dry_needling))
@@ -174,7 +179,8 @@ def _audit_fields(record: VisitRecord) -> dict:
 
 
 @transaction.atomic
-def visit_create(*, patient, clinician, record: VisitRecord, request=None, sign: bool = False) -> Visit:
+def visit_create(*, patient: Patient, clinician: User, record: VisitRecord, request: HttpRequest | None = None,
+                 sign: bool = False) -> Visit:
     """Chart a new visit as a draft, or save and sign it in one step (`sign`).
 
     Raises VisitRecordError listing every problem; with `sign`, the signing checks run before
@@ -201,7 +207,7 @@ def visit_create(*, patient, clinician, record: VisitRecord, request=None, sign:
     return visit
 
 
-def _lock_draft(visit: Visit, actor) -> Visit:
+def _lock_draft(visit: Visit, actor: User) -> Visit:
     locked = Visit.objects.select_for_update().get(pk=visit.pk)
     if locked.is_signed:
         raise SignedRecordError("This visit is signed and can no longer be changed; add an amendment.")
@@ -211,7 +217,8 @@ def _lock_draft(visit: Visit, actor) -> Visit:
 
 
 @transaction.atomic
-def visit_update(*, visit: Visit, actor, record: VisitRecord, request=None, sign: bool = False) -> Visit:
+def visit_update(*, visit: Visit, actor: User, record: VisitRecord, request: HttpRequest | None = None,
+                 sign: bool = False) -> Visit:
     """Replace a draft visit's fields and rows with `record`; with `sign`, sign it in the same step."""
     visit = _lock_draft(visit, actor)
     rows, problems = _build(visit, record)
@@ -239,7 +246,7 @@ def visit_update(*, visit: Visit, actor, record: VisitRecord, request=None, sign
 def visit_snapshot(visit: Visit) -> dict:
     """The signed content of a visit as plain data (what the signature's hash covers)."""
 
-    def rows(qs, fields):
+    def rows(qs: Iterable[models.Model], fields: Iterable[str]) -> list[dict[str, Any]]:
         return [{f: _plain(getattr(r, f)) for f in fields} for r in qs]
 
     return {
@@ -287,7 +294,7 @@ def visit_snapshot(visit: Visit) -> dict:
     }
 
 
-def _plain(value):
+def _plain(value: object) -> str | int | bool | None:
     if value is None or isinstance(value, (str, int, bool)):
         return value
     return str(value)
@@ -312,7 +319,7 @@ def record_from_visit(visit: Visit) -> VisitRecord:
 
 
 @transaction.atomic
-def visit_sign(*, visit: Visit, actor, request=None) -> Visit:
+def visit_sign(*, visit: Visit, actor: User, request: HttpRequest | None = None) -> Visit:
     """Sign and lock a draft visit. From now on it can only be amended."""
     visit = _lock_draft(visit, actor)
     record = record_from_visit(visit)
@@ -330,7 +337,7 @@ def visit_sign(*, visit: Visit, actor, request=None) -> Visit:
     return visit
 
 
-def _feed_outcomes(visit: Visit, actor, request=None) -> None:
+def _feed_outcomes(visit: Visit, actor: User, request: HttpRequest | None = None) -> None:
     """The signed visit's pain before treatment joins the outcomes chart, recorded by the clinician.
 
     Pain before treatment is the patient's state on the day; pain after it is the session's
@@ -347,7 +354,7 @@ def _feed_outcomes(visit: Visit, actor, request=None) -> None:
 
 
 @transaction.atomic
-def visit_amend(*, visit: Visit, author, text: str, request=None) -> Amendment:
+def visit_amend(*, visit: Visit, author: User, text: str, request: HttpRequest | None = None) -> Amendment:
     """Append a dated amendment to a signed visit."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if not visit.is_signed:

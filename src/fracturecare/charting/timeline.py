@@ -25,13 +25,13 @@ def timeline_entries(*, patient) -> list[TimelineEntry]:
     """One entry per visit, in one query."""
     entries = []
     for v in visits_for_patient(patient):
-        parts = [f"{v.n_points} point(s)", f"{v.n_dry_needling} muscle(s)"]
+        parts = [f"{v.n_points} point(s)", f"{v.n_dry_needling} muscle(s)"]  # type: ignore[attr-defined]  # counted in visits_for_patient; django-stubs drops annotations
         if v.pain_nrs_before is not None and v.pain_nrs_after is not None:
             parts.append(f"pain {v.pain_nrs_before}→{v.pain_nrs_after}")
-        if v.n_adverse_events:
-            parts.append(f"{v.n_adverse_events} adverse event(s)")
-        if v.n_amendments:
-            parts.append(f"{v.n_amendments} amendment(s)")
+        if v.n_adverse_events:  # type: ignore[attr-defined]  # counted in visits_for_patient; django-stubs drops annotations
+            parts.append(f"{v.n_adverse_events} adverse event(s)")  # type: ignore[attr-defined]  # counted in visits_for_patient; django-stubs drops annotations
+        if v.n_amendments:  # type: ignore[attr-defined]  # counted in visits_for_patient; django-stubs drops annotations
+            parts.append(f"{v.n_amendments} amendment(s)")  # type: ignore[attr-defined]  # counted in visits_for_patient; django-stubs drops annotations
         entries.append(
             TimelineEntry(
                 when=_when(v),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.accounts.permissions import CLINICAL, role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.charting import selectors, services
@@ -19,7 +21,7 @@ from fracturecare.charting.forms import AmendmentForm, VisitForms
 from fracturecare.charting.models import SignedRecordError, Visit
 from fracturecare.charting.prefill import visit_prefill
 from fracturecare.charting.rescreen import rescreen_labels
-from fracturecare.charting.validation import VisitRecordError
+from fracturecare.charting.validation import VisitRecord, VisitRecordError
 from fracturecare.charting.vocab import AE_SCHEME_LABEL
 from fracturecare.patients.models import Patient
 from fracturecare.planning.selectors import latest_signed_plan_for_patient
@@ -41,7 +43,7 @@ def _visit(pk: int) -> Visit:
 
 @role_required(*CLINICAL)
 @require_http_methods(["GET"])
-def visit_list(request, patient_id: int):
+def visit_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(patient_id)
     visits = list(selectors.visits_for_patient(patient))
     audit_record(
@@ -72,7 +74,7 @@ def _saved_message(request: HttpRequest, visit: Visit) -> None:
         messages.success(request, "Visit saved as a draft. Sign it to lock it.")
 
 
-def _save(request, forms: VisitForms, save):
+def _save(request: HttpRequest, forms: VisitForms, save: Callable[[VisitRecord], Visit]) -> Visit | None:
     """Validate the forms and call `save(record)`; None when the page must be shown again."""
     if not forms.is_valid():
         return None
@@ -96,7 +98,7 @@ def visit_create(request: HttpRequest, patient_id: int) -> HttpResponse:
             forms,
             lambda record: services.visit_create(
                 patient=patient,
-                clinician=request.user,
+                clinician=signed_in_user(request),
                 record=_with_source(record, request),
                 request=request,
                 sign=_signing(request),
@@ -121,7 +123,7 @@ def visit_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
-def _with_source(record, request):
+def _with_source(record: VisitRecord, request: HttpRequest) -> VisitRecord:
     # Where the rows came from travels as a hidden field; it is informational only.
     source = request.POST.get("prefilled_from", "")
     valid = re.fullmatch(r"(plan|visit):\d{1,20}", source)
@@ -147,7 +149,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             forms,
             lambda record: services.visit_update(
                 visit=visit,
-                actor=request.user,
+                actor=signed_in_user(request),
                 record=_with_source(record, request),
                 request=request,
                 sign=_signing(request),
@@ -187,12 +189,13 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _row(obj) -> dict:
+def _row(obj: Any) -> dict[str, Any]:
     skip = {"id", "visit", "position", "scheme"}
     return {f.name: getattr(obj, f.name) for f in obj._meta.concrete_fields if f.name not in skip}
 
 
-def _detail(request, visit: Visit, *, sign_problems=None, amendment_form=None):
+def _detail(request: HttpRequest, visit: Visit, *, sign_problems: list[str] | None = None,
+            amendment_form: AmendmentForm | None = None) -> HttpResponse:
     audit_record(actor=request.user, action=AuditAction.VISIT_VIEWED, patient=visit.patient, obj=visit, request=request)
     return render(
         request,
@@ -212,16 +215,16 @@ def _detail(request, visit: Visit, *, sign_problems=None, amendment_form=None):
 
 @role_required(*CLINICAL)
 @require_http_methods(["GET"])
-def visit_detail(request, pk: int):
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _visit(pk))
 
 
 @role_required(*CLINICAL)
 @require_POST
-def visit_sign(request, pk: int):
+def visit_sign(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(pk)
     try:
-        services.visit_sign(visit=visit, actor=request.user, request=request)
+        services.visit_sign(visit=visit, actor=signed_in_user(request), request=request)
     except SignedRecordError:
         messages.info(request, "This visit was already signed.")
     except PermissionDenied:
@@ -235,12 +238,13 @@ def visit_sign(request, pk: int):
 
 @role_required(*CLINICAL)
 @require_POST
-def visit_amend(request, pk: int):
+def visit_amend(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(pk)
     form = AmendmentForm(request.POST)
     if form.is_valid():
         try:
-            services.visit_amend(visit=visit, author=request.user, text=form.cleaned_data["text"], request=request)
+            services.visit_amend(visit=visit, author=signed_in_user(request), text=form.cleaned_data["text"],
+                                 request=request)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("text", message)

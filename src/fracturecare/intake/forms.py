@@ -77,7 +77,8 @@ class IntakeForm(forms.Form):
         return self._none_or_list("conditions")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (data.get("height_cm") is None) != (data.get("weight_kg") is None):
             self.add_error("weight_kg" if data.get("weight_kg") is None else "height_cm",
                            "Give both height and weight, or neither.")

@@ -11,14 +11,18 @@ import datetime
 import logging
 import secrets
 import smtplib
+from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.intake.content import (
@@ -38,6 +42,7 @@ from fracturecare.intake.models import (
 from fracturecare.intake.rendering import consent_text
 from fracturecare.intake.selectors import consent_status
 from fracturecare.intake.tokens import FORMS_LINK_MAX_AGE, forms_url
+from fracturecare.patients.models import Patient
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +52,8 @@ ALREADY_SUBMITTED = "This form has already been sent. Thank you; there is nothin
 
 @transaction.atomic
 def form_request_create(
-    *, patient, forms: tuple[str, ...] | list[str], appointment=None, actor=None, request=None,
-    now: datetime.datetime | None = None,
+    *, patient: Patient, forms: Sequence[str], appointment: Any = None, actor: User | None = None,
+    request: HttpRequest | None = None, now: datetime.datetime | None = None,
 ) -> FormRequest:
     """Issue a link for `forms` (FormKind values). Raises ValidationError naming an unknown form."""
     now = now or timezone.now()
@@ -68,7 +73,7 @@ def form_request_create(
     return form_request
 
 
-def forms_for_booking(patient) -> list[str]:
+def forms_for_booking(patient: Patient) -> list[FormKind]:
     """What to ask before a booked visit: the intake and consents for a new patient, else the outcomes.
 
     A patient who already answered the intake gets the pain and function questionnaire, plus any
@@ -81,7 +86,7 @@ def forms_for_booking(patient) -> list[str]:
     return list(BEFORE_FOLLOW_UP) + [k for k in CONSENT_KINDS if not status[k].current]
 
 
-def form_request_for_booking(appointment) -> FormRequest:
+def form_request_for_booking(appointment: Any) -> FormRequest:
     """The forms link for a new booking (called from the booking's transaction)."""
     return form_request_create(patient=appointment.patient, forms=forms_for_booking(appointment.patient),
                                appointment=appointment)
@@ -131,7 +136,8 @@ def mark_submitted(form_request: FormRequest, form: str) -> None:
 
 
 @transaction.atomic
-def intake_submit(*, form_request: FormRequest, answers: dict, request=None) -> IntakeResponse:
+def intake_submit(*, form_request: FormRequest, answers: dict[str, Any],
+                  request: HttpRequest | None = None) -> IntakeResponse:
     """Store the health questionnaire's answers (already cleaned by IntakeForm) in the patient's record."""
     mark_submitted(form_request, FormKind.INTAKE)
     response = IntakeResponse.objects.create(patient=form_request.patient, request=form_request, answers=answers)
@@ -142,7 +148,7 @@ def intake_submit(*, form_request: FormRequest, answers: dict, request=None) -> 
 
 @transaction.atomic
 def consent_sign(*, form_request: FormRequest, form: str, signed_name: str, agreed: bool,
-                 request=None) -> ConsentRecord:
+                 request: HttpRequest | None = None) -> ConsentRecord:
     """Sign a consent form by link: name, time, version and a copy of the text are stored."""
     errors = {}
     if form not in CONSENT_FORMS:
@@ -168,7 +174,8 @@ def consent_sign(*, form_request: FormRequest, form: str, signed_name: str, agre
 
 
 @transaction.atomic
-def consent_record_in_clinic(*, patient, form: str, signed_name: str, actor, request=None) -> ConsentRecord:
+def consent_record_in_clinic(*, patient: Patient, form: str, signed_name: str, actor: User,
+                             request: HttpRequest | None = None) -> ConsentRecord:
     """Record a consent the patient signed on the clinic's tablet or on paper (the current version's text)."""
     errors = {}
     if form not in CONSENT_FORMS:
@@ -190,7 +197,8 @@ def consent_record_in_clinic(*, patient, form: str, signed_name: str, actor, req
 
 
 @transaction.atomic
-def consent_withdraw(*, patient, form: str, actor, note: str = "", request=None) -> ConsentRecord:
+def consent_withdraw(*, patient: Patient, form: str, actor: User, note: str = "",
+                     request: HttpRequest | None = None) -> ConsentRecord:
     """Record that the patient withdrew a consent (told the clinic). Needling is blocked from now on."""
     if form not in CONSENT_FORMS:
         raise ValidationError({"form": f"{form!r} is not a consent form."})

@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from fracturecare.intake.models import FormRequest
@@ -40,4 +41,7 @@ def forms_path(request: FormRequest) -> str:
 
 def forms_url(request: FormRequest) -> str:
     """Absolute link for emails, from the clinic's configured base URL."""
-    return settings.CLINIC["base_url"].rstrip("/") + forms_path(request)
+    base_url = settings.CLINIC["base_url"]
+    if not base_url:  # a link without it would not open: refuse rather than email it
+        raise ImproperlyConfigured("CLINIC['base_url'] is not set.")
+    return base_url.rstrip("/") + forms_path(request)

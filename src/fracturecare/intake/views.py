@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fracturecare.accounts.permissions import CLINICAL, STAFF, role_required
+from fracturecare.accounts.permissions import CLINICAL, STAFF, role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.intake import selectors, services
@@ -36,7 +37,7 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
     return _no_store(render(request, "intake/invalid_link.html", status=404))
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
+def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
 
@@ -69,6 +70,7 @@ def form_fill(request: HttpRequest, token: str, form: str) -> HttpResponse:
     if form == FormKind.OUTCOMES:
         # The questionnaire's answers are outcome assessments: the outcomes app takes them (by URL name only).
         return redirect("outcomes_public:questionnaire", token=token)
+    bound: IntakeForm | ConsentSignForm
     if form == FormKind.INTAKE:
         bound = IntakeForm(request.POST or None)
         template, context = "intake/intake_form.html", {}
@@ -79,7 +81,7 @@ def form_fill(request: HttpRequest, token: str, form: str) -> HttpResponse:
         context = {"consent": consent, "paragraphs": consent_paragraphs(consent), "sources": consent_sources(consent)}
     if request.method == "POST" and bound.is_valid():
         try:
-            if form == FormKind.INTAKE:
+            if isinstance(bound, IntakeForm):
                 services.intake_submit(form_request=form_request, answers=bound.answers(), request=request)
             else:
                 services.consent_sign(form_request=form_request, form=form, request=request,
@@ -121,17 +123,17 @@ def patient_forms_send(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = SendFormsForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose at least one form to send: " + "; ".join(
-            f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
     else:
         form_request = services.form_request_create(patient=patient, forms=form.cleaned_data["forms_to_send"],
-                                                    actor=request.user, request=request)
+                                                    actor=signed_in_user(request), request=request)
         if services.form_request_email(form_request):
             messages.success(request, f"The forms link was emailed to {patient.full_name}.")
         else:
             link = request.build_absolute_uri(forms_path(form_request))
             messages.warning(request, "The link is ready but was not emailed (no address, or email failed): "
                                       f"give the patient this link: {link}")
-    if request.user.role in CLINICAL:
+    if signed_in_user(request).role in CLINICAL:
         return redirect("intake:patient_forms", patient_id=patient.pk)
     return redirect("patients:detail", patient_id=patient.pk)
 
@@ -143,7 +145,7 @@ def consent_withdraw(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_or_404(patient_id=patient_id)
     form = WithdrawConsentForm(request.POST)
     if form.is_valid():
-        services.consent_withdraw(patient=patient, form=form.cleaned_data["form"], actor=request.user,
+        services.consent_withdraw(patient=patient, form=form.cleaned_data["form"], actor=signed_in_user(request),
                                   note=form.cleaned_data["note"], request=request)
         messages.success(request, "The withdrawal is recorded; needling is blocked until the patient signs again.")
     else:
@@ -158,9 +160,11 @@ def consent_in_clinic(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_or_404(patient_id=patient_id)
     form = InClinicConsentForm(request.POST)
     if form.is_valid():
-        services.consent_record_in_clinic(patient=patient, actor=request.user, request=request, **form.cleaned_data)
+        services.consent_record_in_clinic(patient=patient, actor=signed_in_user(request), request=request,
+                                          **form.cleaned_data)
         messages.success(request, "The signed consent is recorded.")
     else:
         messages.error(request, "Not recorded: " + "; ".join(
-            f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}" for k, v in form.errors.items()))
+            f"{form.fields[k].label if k in form.fields else k}: {' '.join(str(e) for e in v)}"
+            for k, v in form.errors.items()))
     return redirect("intake:patient_forms", patient_id=patient.pk)

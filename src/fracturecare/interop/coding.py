@@ -9,10 +9,15 @@ is labelled as such on the superbill.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import simple_icd_10_cm as icd
 
 from fracturecare.knowledge import load_knowledge
+
+if TYPE_CHECKING:
+    from fracturecare.charting.models import DryNeedlingTarget
 
 ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
 CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
@@ -155,9 +160,9 @@ def acupuncture_lines(*, minutes: int | None, electrical: bool, reinserted: bool
     return lines
 
 
-def muscle_count(targets) -> int:
+def muscle_count(targets: Iterable[DryNeedlingTarget]) -> int:
     """Muscles dry-needled: a bilateral target is two muscles (one on each side)."""
-    seen = set()
+    seen: set[tuple[str, str]] = set()
     for t in targets:
         sides = ("left", "right") if t.side == "bilateral" else (t.side,)
         seen.update((t.muscle, s) for s in sides)

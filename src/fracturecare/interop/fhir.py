@@ -20,26 +20,41 @@ from typing import Any
 
 import simple_icd_10_cm as icd
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from fhir.resources.R4B.address import Address
+from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.appointment import Appointment as FhirAppointment
+from fhir.resources.R4B.appointment import AppointmentParticipant
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.careplan import CarePlan, CarePlanActivity, CarePlanActivityDetail
 from fhir.resources.R4B.codeableconcept import CodeableConcept
-from fhir.resources.R4B.codesystem import CodeSystem
+from fhir.resources.R4B.codesystem import CodeSystem, CodeSystemConcept
 from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.condition import Condition
-from fhir.resources.R4B.encounter import Encounter
+from fhir.resources.R4B.contactpoint import ContactPoint
+from fhir.resources.R4B.encounter import Encounter, EncounterLocation, EncounterParticipant
+from fhir.resources.R4B.humanname import HumanName
+from fhir.resources.R4B.identifier import Identifier
 from fhir.resources.R4B.location import Location as FhirLocation
+from fhir.resources.R4B.narrative import Narrative
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.period import Period
 from fhir.resources.R4B.practitioner import Practitioner
-from fhir.resources.R4B.procedure import Procedure
+from fhir.resources.R4B.procedure import Procedure, ProcedurePerformer
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
 
+from fracturecare.accounts.models import User
+from fracturecare.charting.models import Visit
 from fracturecare.clinic.selectors import clinic_details
 from fracturecare.interop import coding
 from fracturecare.interop.selectors import PatientRecord
+from fracturecare.outcomes.models import OutcomeAssessment
+from fracturecare.patients.models import Patient as PatientRow
+from fracturecare.planning.models import PlanVersion
+from fracturecare.scheduling.models import Appointment, Location
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -93,9 +108,9 @@ def _cc(text: str, *codings: Coding) -> CodeableConcept:
     return CodeableConcept(text=text, coding=list(codings) or None)
 
 
-def _narrative(*lines: str) -> dict[str, str]:
+def _narrative(*lines: str | None) -> Narrative:
     body = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
-    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body or "<p>-</p>"}</div>'}
+    return Narrative(status="generated", div=f'<div xmlns="http://www.w3.org/1999/xhtml">{body or "<p>-</p>"}</div>')
 
 
 @dataclasses.dataclass
@@ -110,7 +125,10 @@ class Refs:
     style: str = "bundle"
 
     def id(self, kind: str, key: Any) -> str:
-        base = settings.CLINIC["base_url"].rstrip("/")
+        base_url = settings.CLINIC["base_url"]
+        if not base_url:  # ids without it would not be stable: refuse rather than export
+            raise ImproperlyConfigured("CLINIC['base_url'] is not set.")
+        base = base_url.rstrip("/")
         return str(uuid.uuid5(IDENTIFIER_NAMESPACE, f"{base}/{kind}/{key}"))
 
     def url(self, kind: str, key: Any) -> str:
@@ -136,8 +154,8 @@ def outcome_code_system() -> CodeSystem:
         caseSensitive=True,
         content="complete",
         count=1,
-        concept=[{"code": "lefs-total", "display": "LEFS total score",
-                  "definition": "Lower Extremity Functional Scale: sum of 20 items scored 0-4 (0-80)."}],
+        concept=[CodeSystemConcept(code="lefs-total", display="LEFS total score",
+                                   definition="Lower Extremity Functional Scale: sum of 20 items scored 0-4 (0-80).")],
         text=_narrative("Outcome measures without a LOINC code: lefs-total (LEFS total score, 0-80)."),
     )
 
@@ -145,9 +163,9 @@ def outcome_code_system() -> CodeSystem:
 def organization_resource(refs: Refs) -> Organization:
     clinic = clinic_details()
     telecom = [t for t in (
-        {"system": "phone", "value": clinic.get("phone")} if clinic.get("phone") else None,
-        {"system": "email", "value": clinic.get("email")} if clinic.get("email") else None,
-        {"system": "url", "value": clinic["base_url"]},
+        ContactPoint(system="phone", value=clinic.get("phone")) if clinic.get("phone") else None,
+        ContactPoint(system="email", value=clinic.get("email")) if clinic.get("email") else None,
+        ContactPoint(system="url", value=clinic["base_url"]),
     ) if t]
     return Organization(
         id=refs.id("Organization", "clinic"), active=True, name=clinic["name"], telecom=telecom,
@@ -157,37 +175,37 @@ def organization_resource(refs: Refs) -> Organization:
     )
 
 
-def location_resource(location, refs: Refs) -> FhirLocation:
+def location_resource(location: Location, refs: Refs) -> FhirLocation:
     return FhirLocation(
         id=refs.id("Location", location.pk), status="active" if location.active else "inactive",
-        name=location.name, address={"text": location.address} if location.address else None,
+        name=location.name, address=Address(text=location.address) if location.address else None,
         managingOrganization=refs.ref("Organization", "clinic"),
         text=_narrative(location.name, location.address),
     )
 
 
-def practitioner_resource(user, refs: Refs) -> Practitioner:
+def practitioner_resource(user: User, refs: Refs) -> Practitioner:
     name = user.get_full_name() or user.get_username()
     return Practitioner(
         id=refs.id("Practitioner", user.pk), active=user.is_active,
-        identifier=[{"system": f"{CANONICAL_BASE}/sid/staff-login", "value": str(user.pk)}],
-        name=[{"text": name, "family": user.last_name or None,
-               "given": [user.first_name] if user.first_name else None}],
+        identifier=[Identifier(system=f"{CANONICAL_BASE}/sid/staff-login", value=str(user.pk))],
+        name=[HumanName(text=name, family=user.last_name or None,
+                        given=[user.first_name] if user.first_name else None)],
         text=_narrative(name),
     )
 
 
-def patient_resource(patient, refs: Refs) -> Patient:
+def patient_resource(patient: PatientRow, refs: Refs) -> Patient:
     return Patient(
         id=refs.id("Patient", patient.pk),
-        identifier=[{"system": f"{CANONICAL_BASE}/sid/patient-number", "value": str(patient.pk),
-                     "assigner": refs.ref("Organization", "clinic")}],
-        name=[{"family": patient.last_name, "given": [patient.first_name], "text": patient.full_name}],
+        identifier=[Identifier(system=f"{CANONICAL_BASE}/sid/patient-number", value=str(patient.pk),
+                               assigner=refs.ref("Organization", "clinic"))],
+        name=[HumanName(family=patient.last_name, given=[patient.first_name], text=patient.full_name)],
         gender=GENDERS.get(patient.sex, "unknown"),
         birthDate=patient.date_of_birth,
         telecom=[t for t in (
-            {"system": "phone", "value": patient.phone} if patient.phone else None,
-            {"system": "email", "value": patient.email} if patient.email else None,
+            ContactPoint(system="phone", value=patient.phone) if patient.phone else None,
+            ContactPoint(system="email", value=patient.email) if patient.email else None,
         ) if t] or None,
         managingOrganization=refs.ref("Organization", "clinic"),
         text=_narrative(patient.full_name, f"Born {patient.date_of_birth:%Y-%m-%d}"),
@@ -204,7 +222,7 @@ def icd_codings(site_id: str, side: str, seventh: str) -> list[Coding]:
     return out
 
 
-def condition_resource(version, refs: Refs, *, seventh: str) -> Condition:
+def condition_resource(version: PlanVersion, refs: Refs, *, seventh: str) -> Condition:
     injury = version.snapshot["plan"].get("injury", {})
     site_id, side = injury.get("site", ""), injury.get("side", "")
     label = injury.get("label", site_id)
@@ -229,9 +247,9 @@ def condition_resource(version, refs: Refs, *, seventh: str) -> Condition:
         subject=refs.ref("Patient", version.plan.patient_id),
         recordedDate=version.signed_at,
         recorder=refs.ref("Practitioner", version.signed_by_id),
-        note=[{"text": f"{SEVENTH_ENCOUNTER.get(seventh, '')} (ICD-10-CM 7th character {seventh}). "
-                       f"{THIRD_PARTY_NOTE}"}],
-        text=_narrative(title, ", ".join(c.code for c in codings if c.system == coding.ICD10CM_SYSTEM)),
+        note=[Annotation(text=f"{SEVENTH_ENCOUNTER.get(seventh, '')} (ICD-10-CM 7th character {seventh}). "
+                              f"{THIRD_PARTY_NOTE}")],
+        text=_narrative(title, ", ".join(c.code for c in codings if c.system == coding.ICD10CM_SYSTEM and c.code)),
     )
 
 
@@ -245,7 +263,7 @@ def _activity(description: str, item: dict) -> CarePlanActivity:
     )
 
 
-def careplan_resource(version, refs: Refs) -> CarePlan:
+def careplan_resource(version: PlanVersion, refs: Refs) -> CarePlan:
     plan = version.snapshot["plan"]
     activities = [_activity(i.get("title") or i.get("id", ""), i) for i in plan.get("conventional", [])]
     acu = plan.get("acupuncture", {})
@@ -267,30 +285,30 @@ def careplan_resource(version, refs: Refs) -> CarePlan:
         created=version.signed_at,
         author=refs.ref("Practitioner", version.signed_by_id),
         activity=activities or None,
-        note=[{"text": f"Signed plan version {version.number}; engine {version.engine_version}, "
-                       f"knowledge {version.knowledge_version}."}],
-        text=_narrative(title, *(a.detail.description for a in activities)),
+        note=[Annotation(text=f"Signed plan version {version.number}; engine {version.engine_version}, "
+                              f"knowledge {version.knowledge_version}.")],
+        text=_narrative(title, *(a.detail.description for a in activities if a.detail)),
     )
 
 
-def encounter_resource(visit, refs: Refs, *, location_id: int | None) -> Encounter:
+def encounter_resource(visit: Visit, refs: Refs, *, location_id: int | None) -> Encounter:
     day = visit.visit_date.isoformat()
-    return Encounter(
+    return Encounter(  # type: ignore[call-arg]  # fhir.resources: `class` is a Python keyword; the model takes class_fhir
         id=refs.id("Encounter", f"visit-{visit.pk}"),
         status="finished",
         class_fhir=Coding(system="http://terminology.hl7.org/CodeSystem/v3-ActCode", code="AMB",
                           display="ambulatory"),
         type=[_cc("Stress fracture treatment visit")],
         subject=refs.ref("Patient", visit.patient_id),
-        participant=[{"individual": refs.ref("Practitioner", visit.clinician_id)}],
-        period={"start": day, "end": day},
-        location=[{"location": refs.ref("Location", location_id)}] if location_id else None,
+        participant=[EncounterParticipant(individual=refs.ref("Practitioner", visit.clinician_id))],
+        period=Period(start=day, end=day),  # type: ignore[arg-type]  # FHIR dateTime may be a bare date; fhir.resources types it as datetime
+        location=[EncounterLocation(location=refs.ref("Location", location_id))] if location_id else None,
         serviceProvider=refs.ref("Organization", "clinic"),
         text=_narrative(f"Visit on {day}"),
     )
 
 
-def procedure_resources(visit, refs: Refs) -> list[Procedure]:
+def procedure_resources(visit: Visit, refs: Refs) -> list[Procedure]:
     """One Procedure per modality given at a signed visit, CPT code only (no copyrighted descriptor)."""
     out = []
     points = list(visit.points.all())
@@ -309,16 +327,16 @@ def procedure_resources(visit, refs: Refs) -> list[Procedure]:
             code=_cc(label, Coding(system=coding.CPT_SYSTEM, code=code)),
             subject=refs.ref("Patient", visit.patient_id),
             encounter=refs.ref("Encounter", f"visit-{visit.pk}"),
-            performedDateTime=visit.visit_date,
-            performer=[{"actor": refs.ref("Practitioner", visit.clinician_id)}],
-            note=[{"text": f"Sites: {where}."}],
+            performedDateTime=visit.visit_date,  # type: ignore[arg-type]  # FHIR dateTime may be a bare date; fhir.resources types it as datetime
+            performer=[ProcedurePerformer(actor=refs.ref("Practitioner", visit.clinician_id))],
+            note=[Annotation(text=f"Sites: {where}.")],
             text=_narrative(f"{label} on {visit.visit_date:%Y-%m-%d}", f"Sites: {where}."),
         )
         for i, (label, code, where) in enumerate(out)
     ]
 
 
-def _observation(assessment, refs: Refs, key: str, concept: CodeableConcept, value: int,
+def _observation(assessment: OutcomeAssessment, refs: Refs, key: str, concept: CodeableConcept, value: int,
                  encounter_key: str | None) -> Observation:
     recorder = assessment.recorded_by
     # A patient who answers a questionnaire is the performer of their own observation.
@@ -334,14 +352,15 @@ def _observation(assessment, refs: Refs, key: str, concept: CodeableConcept, val
         code=concept,
         subject=refs.ref("Patient", assessment.patient_id),
         encounter=refs.ref("Encounter", encounter_key) if encounter_key else None,
-        effectiveDateTime=assessment.assessed_on,
+        effectiveDateTime=assessment.assessed_on,  # type: ignore[arg-type]  # FHIR dateTime may be a bare date; fhir.resources types it as datetime
         performer=[performer],
         valueInteger=value,
         text=_narrative(f"{concept.text}: {value} on {assessment.assessed_on:%Y-%m-%d}"),
     )
 
 
-def observation_resources(assessment, refs: Refs, encounter_key: str | None = None) -> list[Observation]:
+def observation_resources(assessment: OutcomeAssessment, refs: Refs,
+                          encounter_key: str | None = None) -> list[Observation]:
     out = []
     if assessment.pain_nrs is not None:
         out.append(_observation(assessment, refs, f"outcome-{assessment.pk}-0", _cc(
@@ -356,13 +375,13 @@ def observation_resources(assessment, refs: Refs, encounter_key: str | None = No
     return out
 
 
-def appointment_resource(appointment, refs: Refs) -> FhirAppointment:
+def appointment_resource(appointment: Appointment, refs: Refs) -> FhirAppointment:
     status = APPOINTMENT_STATUS.get(appointment.status, "booked")
     name = appointment.appointment_type.name
     participants = [
-        {"actor": refs.ref("Patient", appointment.patient_id), "status": "accepted"},
-        {"actor": refs.ref("Practitioner", appointment.practitioner.user_id), "status": "accepted"},
-        {"actor": refs.ref("Location", appointment.location_id), "status": "accepted"},
+        AppointmentParticipant(actor=refs.ref("Patient", appointment.patient_id), status="accepted"),
+        AppointmentParticipant(actor=refs.ref("Practitioner", appointment.practitioner.user_id), status="accepted"),
+        AppointmentParticipant(actor=refs.ref("Location", appointment.location_id), status="accepted"),
     ]
     return FhirAppointment(
         id=refs.id("Appointment", appointment.pk),
@@ -417,13 +436,13 @@ def build_bundle(record: PatientRecord) -> Bundle:
     """The patient's record as a collection Bundle; every resource is validated on construction."""
     refs = Refs("bundle")
     entries = [
-        BundleEntry(fullUrl=f"urn:uuid:{r.id}" if r.get_resource_type() != "CodeSystem" else r.url, resource=r)
+        BundleEntry(fullUrl=r.url if isinstance(r, CodeSystem) else f"urn:uuid:{r.id}", resource=r)
         for r in record_resources(record, refs)
     ]
     return Bundle(
         type="collection",
         timestamp=datetime.datetime.now(datetime.UTC),
-        identifier={"system": f"{CANONICAL_BASE}/sid/export", "value": str(uuid.uuid4())},
+        identifier=Identifier(system=f"{CANONICAL_BASE}/sid/export", value=str(uuid.uuid4())),
         entry=entries,
     )
 
@@ -432,7 +451,7 @@ def bulk_lines(records: Iterable[PatientRecord],
                dump: Callable[[Resource], str]) -> Iterable[tuple[str, str]]:
     """(resource type, NDJSON line) for each resource of each record, shared resources once."""
     refs = Refs("bulk")
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str | None]] = set()
     for record in records:
         for resource in record_resources(record, refs):
             kind = resource.get_resource_type()

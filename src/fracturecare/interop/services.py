@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, TextIO
 
+from django.http import HttpRequest
+from fhir.resources.R4B.resource import Resource
+
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.interop.fhir import build_bundle, bulk_lines
 from fracturecare.interop.selectors import all_patient_records, patient_record_for_export
+from fracturecare.patients.models import Patient
 
 
-def fhir_export(*, patient, actor, request=None, actor_label: str = "") -> dict:
+def fhir_export(*, patient: Patient, actor: User | None, request: HttpRequest | None = None,
+                actor_label: str = "") -> dict[str, Any]:
     """The patient's record as a FHIR R4 collection Bundle (JSON-ready dict); audited."""
     bundle = build_bundle(patient_record_for_export(patient))
     data = bundle.model_dump(mode="json", exclude_none=True)
@@ -23,7 +30,7 @@ def fhir_export(*, patient, actor, request=None, actor_label: str = "") -> dict:
     return data
 
 
-def fhir_bulk_export(*, directory, actor_label: str) -> dict[str, int]:
+def fhir_bulk_export(*, directory: str | Path, actor_label: str) -> dict[str, int]:
     """Every patient's record as Bulk Data NDJSON files, one per resource type (`Patient.ndjson` …).
 
     Returns the number of resources written per type. One audit event records the export (it
@@ -31,7 +38,7 @@ def fhir_bulk_export(*, directory, actor_label: str) -> dict[str, int]:
     """
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    files: dict[str, object] = {}
+    files: dict[str, TextIO] = {}
     counts: dict[str, int] = {}
     try:
         for kind, line in bulk_lines(all_patient_records(), _ndjson_line):
@@ -48,5 +55,5 @@ def fhir_bulk_export(*, directory, actor_label: str) -> dict[str, int]:
     return counts
 
 
-def _ndjson_line(resource) -> str:
+def _ndjson_line(resource: Resource) -> str:
     return resource.model_dump_json(exclude_none=True, by_alias=True)

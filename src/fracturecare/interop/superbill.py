@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 
+from fracturecare.charting.models import Visit
 from fracturecare.clinic.selectors import clinic_details
 from fracturecare.interop import coding
 from fracturecare.interop.selectors import latest_phase_on, plan_version_on
+from fracturecare.planning.models import PlanVersion
 
 
 @dataclasses.dataclass
 class Superbill:
-    visit: object
+    visit: Visit
     clinic: dict
     seventh: str
     proposed_seventh: str
@@ -19,7 +21,7 @@ class Superbill:
     lines: list[coding.CptLine]
     warnings: list[str]
     minutes: int | None
-    plan_version: object | None
+    plan_version: PlanVersion | None
 
     @property
     def has_invalid_codes(self) -> bool:
@@ -49,7 +51,7 @@ class Superbill:
         }
 
 
-def build_superbill(*, visit, minutes: int | None, reinserted: bool, seventh: str | None) -> Superbill:
+def build_superbill(*, visit: Visit, minutes: int | None, reinserted: bool, seventh: str | None) -> Superbill:
     """Codes for a signed visit. `seventh` None takes the proposed 7th character."""
     version = plan_version_on(visit.patient, visit.visit_date)
     proposed = coding.propose_seventh(latest_phase_on(visit.patient, visit.visit_date))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.accounts.permissions import CLINICAL, role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.charting.models import Visit
@@ -16,21 +16,21 @@ from fracturecare.interop import coding
 from fracturecare.interop.forms import SuperbillForm
 from fracturecare.interop.selectors import visit_for_superbill
 from fracturecare.interop.services import fhir_export
-from fracturecare.interop.superbill import build_superbill
+from fracturecare.interop.superbill import Superbill, build_superbill
 from fracturecare.patients.selectors import patient_or_404
 
 
 @role_required(*CLINICAL)
 @require_GET
-def patient_fhir(request, patient_id: int):
+def patient_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_or_404(patient_id=patient_id)
-    data = fhir_export(patient=patient, actor=request.user, request=request)
+    data = fhir_export(patient=patient, actor=signed_in_user(request), request=request)
     response = JsonResponse(data, json_dumps_params={"indent": 2}, content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}-fhir.json"'
     return response
 
 
-def _superbill(request, pk: int):
+def _superbill(request: HttpRequest, pk: int) -> tuple[Visit, SuperbillForm, Superbill | None]:
     try:
         visit = visit_for_superbill(pk)
     except Visit.DoesNotExist:
@@ -49,7 +49,7 @@ def _superbill(request, pk: int):
 
 @role_required(*CLINICAL)
 @require_GET
-def superbill(request, pk: int):
+def superbill(request: HttpRequest, pk: int) -> HttpResponse:
     visit, form, bill = _superbill(request, pk)
     return render(request, "interop/superbill.html", {
         "visit": visit, "patient": visit.patient, "form": form, "bill": bill,
@@ -59,7 +59,7 @@ def superbill(request, pk: int):
 
 @role_required(*CLINICAL)
 @require_GET
-def superbill_json(request, pk: int):
+def superbill_json(request: HttpRequest, pk: int) -> HttpResponse:
     visit, form, bill = _superbill(request, pk)
     if not visit.is_signed:
         return JsonResponse({"detail": "A superbill is made from a signed visit only."}, status=409)

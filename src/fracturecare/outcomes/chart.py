@@ -88,9 +88,11 @@ def render_progress_chart(measurements: Sequence[Measurement]) -> str:
     """SVG with two panels, pain NRS (0–10) above LEFS (0–80), x = days since the first assessment."""
     ordered = sorted(measurements, key=lambda m: m.on)
     start = ordered[0].on if ordered else None
-    span = (ordered[-1].on - start).days if ordered else 0
-    nrs = [((m.on - start).days, m.pain_nrs, m.patient_reported) for m in ordered if m.pain_nrs is not None]
-    lefs = [((m.on - start).days, m.lefs, m.patient_reported) for m in ordered if m.lefs is not None]
+    span = (ordered[-1].on - start).days if start is not None else 0
+    nrs = [((m.on - start).days, m.pain_nrs, m.patient_reported) for m in ordered
+           if start is not None and m.pain_nrs is not None]
+    lefs = [((m.on - start).days, m.lefs, m.patient_reported) for m in ordered
+            if start is not None and m.lefs is not None]
     height = TOP + 2 * PANEL_HEIGHT + GAP + BOTTOM + (20 if any(m.patient_reported for m in ordered) else 0)
 
     nrs_target = max(nrs[0][1] - NRS_MCID_POINTS, 0) if nrs else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.management.base import OutputWrapper
 from django.utils import timezone
 
 from fracturecare.accounts.models import User
@@ -15,7 +16,7 @@ from fracturecare.outcomes.models import OutcomeAssessment
 from fracturecare.patients.models import Patient
 
 # (days ago, timepoint, pain NRS, LEFS item score used for every item, phase, walk-run day)
-SERIES = {
+SERIES: dict[tuple[str, str], list[tuple[int, str, int, int, str, int | None]]] = {
     ("Maya", "Lopez"): [
         (28, "intake", 6, 2, "protection", None),
         (14, "review", 4, 3, "reload", None),
@@ -26,7 +27,7 @@ SERIES = {
 }
 
 
-def load(stdout) -> None:
+def load(stdout: OutputWrapper) -> None:
     """Record the demo assessments."""
     clinician = User.objects.get(username="clinician")
     today = timezone.localdate()

@@ -6,22 +6,26 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.intake.content import FormKind
+from fracturecare.intake.models import FormRequest
 from fracturecare.intake.services import PATIENT_LABEL, mark_submitted
 from fracturecare.outcomes.measures import lefs_total
 from fracturecare.outcomes.models import OutcomeAssessment
 from fracturecare.outcomes.stages import Phase
+from fracturecare.patients.models import Patient
 
 
 @transaction.atomic
 def assessment_create(
     *,
-    patient,
-    recorded_by,
+    patient: Patient,
+    recorded_by: User | None,
     assessed_on: datetime.date,
     timepoint: str,
     pain_nrs: int | None = None,
@@ -31,7 +35,7 @@ def assessment_create(
     note: str = "",
     patient_reported: bool = False,
     actor_label: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> OutcomeAssessment:
     """Record one assessment; raises ValidationError naming the offending fields.
 
@@ -83,7 +87,8 @@ def assessment_create(
 
 
 @transaction.atomic
-def assessment_void(*, assessment: OutcomeAssessment, actor, reason: str, request=None) -> OutcomeAssessment:
+def assessment_void(*, assessment: OutcomeAssessment, actor: User, reason: str,
+                    request: HttpRequest | None = None) -> OutcomeAssessment:
     """Mark an assessment as entered in error: it leaves the chart and the progress rule, but stays on record."""
     assessment = OutcomeAssessment.objects.select_for_update().get(pk=assessment.pk)
     reason = (reason or "").strip()
@@ -101,7 +106,8 @@ def assessment_void(*, assessment: OutcomeAssessment, actor, reason: str, reques
 
 
 @transaction.atomic
-def questionnaire_submit(*, form_request, pain_nrs: int, lefs_items: list[int], request=None) -> OutcomeAssessment:
+def questionnaire_submit(*, form_request: FormRequest, pain_nrs: int, lefs_items: list[int],
+                         request: HttpRequest | None = None) -> OutcomeAssessment:
     """A patient's pain and LEFS answers by link, stored as a patient-reported assessment (once per link)."""
     mark_submitted(form_request, FormKind.OUTCOMES)
     return assessment_create(

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.accounts.permissions import CLINICAL, role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.intake.content import FormKind
@@ -33,7 +33,8 @@ def _patient(patient_id: int) -> Patient:
 
 @role_required(*CLINICAL)
 @require_http_methods(["GET", "POST"])
-def patient_outcomes(request, patient_id: int):
+def patient_outcomes(request: HttpRequest, patient_id: int) -> HttpResponse:
+    user = signed_in_user(request)
     patient = _patient(patient_id)
     void_form, void_id = VoidForm(), None
     if request.method == "POST":
@@ -48,7 +49,7 @@ def patient_outcomes(request, patient_id: int):
                 return redirect("outcomes:patient_outcomes", patient_id=patient.pk)
             try:
                 services.assessment_void(
-                    assessment=assessment, actor=request.user, reason=void_form.cleaned_data["reason"], request=request
+                    assessment=assessment, actor=user, reason=void_form.cleaned_data["reason"], request=request
                 )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
@@ -61,7 +62,7 @@ def patient_outcomes(request, patient_id: int):
     summary = outcome_summary(patient)
     programme = current_programme(patient)
     audit_record(
-        actor=request.user,
+        actor=user,
         action=AuditAction.OUTCOME_VIEWED,
         patient=patient,
         obj=patient,
@@ -75,7 +76,7 @@ def patient_outcomes(request, patient_id: int):
             "patient": patient,
             "summary": summary,
             "assessments": list(reversed(summary.assessments)),
-            "phases": [(label, stages.PHASE_GOALS[value]) for value, label in stages.Phase.choices],
+            "phases": [(label, stages.PHASE_GOALS[stages.Phase(value)]) for value, label in stages.Phase.choices],
             "walk_run_days": stages.WALK_RUN_DAYS,
             "walk_run_source": stages.WALK_RUN_SOURCE,
             "walk_run_rules": stages.WALK_RUN_RULES,
@@ -92,17 +93,18 @@ def patient_outcomes(request, patient_id: int):
 
 @role_required(*CLINICAL)
 @require_http_methods(["GET", "POST"])
-def assessment_create(request, patient_id: int):
+def assessment_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    user = signed_in_user(request)
     patient = _patient(patient_id)
     form = AssessmentForm(request.POST or None)
     has_intake = OutcomeAssessment.objects.filter(patient=patient).exists()
     if request.method == "GET":
         form.initial.setdefault("timepoint", "review" if has_intake else "intake")
-        audit_record(actor=request.user, action=AuditAction.OUTCOMES_FORM_OPENED, patient=patient, request=request)
+        audit_record(actor=user, action=AuditAction.OUTCOMES_FORM_OPENED, patient=patient, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_create(
-                patient=patient, recorded_by=request.user, request=request, **form.service_kwargs()
+                patient=patient, recorded_by=user, request=request, **form.service_kwargs()
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

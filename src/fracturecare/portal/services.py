@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from fracturecare.accounts.models import Role, User
@@ -35,8 +36,8 @@ TAKEOVER_REFUSED = (
 
 @transaction.atomic
 def portal_invite(
-    *, patient: Patient, actor, email: str, username: str = "", reason: str = "", request=None,
-    actor_label: str = ""
+    *, patient: Patient, actor: User | None, email: str, username: str = "", reason: str = "",
+    request: HttpRequest | None = None, actor_label: str = ""
 ) -> Invitation:
     """Create the patient's portal login (role patient, no usable password) or reuse it; return a set-password link.
 
@@ -55,7 +56,7 @@ def portal_invite(
     if user is not None and user.role != Role.PATIENT:
         # A staff login must never become a window onto one record; link a separate login instead.
         raise ValidationError({"username": "This record is linked to a staff login; ask the clinic admin."})
-    if created:
+    if user is None:
         username = (username or email).strip()
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError({"username": "This username is taken; choose another."})

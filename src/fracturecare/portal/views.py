@@ -6,6 +6,7 @@ import datetime
 import logging
 import smtplib
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -16,10 +17,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fracturecare.accounts.models import Role
-from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.accounts.permissions import STAFF, role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.clinic.selectors import clinic_details
+from fracturecare.guards import View
 from fracturecare.handouts.content import handout_content
 from fracturecare.handouts.pdf import handout_pdf
 from fracturecare.intake.selectors import open_form_requests
@@ -40,14 +42,14 @@ from fracturecare.scheduling.links import manage_token
 logger = logging.getLogger(__name__)
 
 
-def patient_login_required(view):
+def patient_login_required(view: View) -> View:
     """Patients only: anonymous users sign in, staff go to the clinic workspace.
 
     The view gets the linked patient record (None when the login is not linked yet).
     """
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -55,18 +57,18 @@ def patient_login_required(view):
             return redirect("dashboard:home")
         return view(request, selectors.patient_of(user), *args, **kwargs)
 
-    wrapper.allowed_roles = (Role.PATIENT,)
+    wrapper.allowed_roles = (Role.PATIENT,)  # type: ignore[attr-defined]  # read by the URL permission walk
     return wrapper
 
 
-def _no_store(response):
+def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
 
 
 @patient_login_required
 @require_GET
-def home(request, patient):
+def home(request: HttpRequest, patient: Patient | None) -> HttpResponse:
     """Upcoming appointments, signed plans' handouts and the outcome chart, for this patient only."""
     if patient is None:
         audit_record(actor=request.user, action=AuditAction.PORTAL_VIEWED, data={"linked": False}, request=request)
@@ -95,10 +97,10 @@ def home(request, patient):
 
 @patient_login_required
 @require_GET
-def handout(request, patient, plan_id: int):
+def handout(request: HttpRequest, patient: Patient | None, plan_id: int) -> HttpResponse:
     """The handout PDF of one of this patient's signed plans; anyone else's plan is a 404."""
     version = selectors.own_signed_version(patient=patient, plan_id=plan_id) if patient else None
-    if version is None:
+    if version is None or patient is None:
         # Someone asked for a plan that is not theirs (or not signed): worth a line in the log.
         audit_record(actor=request.user, action=AuditAction.PORTAL_HANDOUT_REFUSED, patient=patient,
                      data={"plan": plan_id}, request=request)
@@ -117,7 +119,7 @@ def handout(request, patient, plan_id: int):
 
 @patient_login_required
 @require_http_methods(["GET", "POST"])
-def programme(request: HttpRequest, patient) -> HttpResponse:
+def programme(request: HttpRequest, patient: Patient | None) -> HttpResponse:
     """Today's session of the patient's programme, the form to log a session, and why the programme moved."""
     current = current_programme(patient) if patient else None
     if current is None:
@@ -127,7 +129,7 @@ def programme(request: HttpRequest, patient) -> HttpResponse:
     form = SessionLogForm(request.POST or None, initial={"on": timezone.localdate() - datetime.timedelta(days=1)})
     if request.method == "POST" and current.status == ProgrammeStatus.ACTIVE and form.is_valid():
         try:
-            log = session_log(programme=current, actor=request.user, request=request, **form.cleaned_data)
+            log = session_log(programme=current, actor=signed_in_user(request), request=request, **form.cleaned_data)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -144,15 +146,16 @@ def programme(request: HttpRequest, patient) -> HttpResponse:
 
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
-def invite(request, patient_id: int):
+def invite(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Give a patient a portal login (or a fresh set-password link) and email them the link."""
+    user = signed_in_user(request)
     patient = patient_or_404(patient_id=patient_id)
     login = patient.user
     form = InviteForm(request.POST or None, initial={"email": (login.email if login else "") or patient.email})
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.portal_invite(
-                patient=patient, actor=request.user, request=request, **form.cleaned_data
+                patient=patient, actor=user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
             if services.TAKEOVER_REFUSED in exc.message_dict.get("email", []):
@@ -184,7 +187,7 @@ def invite(request, patient_id: int):
         audit_record(actor=request.user, action=AuditAction.PATIENT_VIEWED, patient=patient, obj=patient,
                      data={"form": "portal_invite"}, request=request)
     return render(request, "portal/invite.html", {
-        "patient": patient, "login": login, "form": form, "is_admin": request.user.role == Role.CLINIC_ADMIN,
+        "patient": patient, "login": login, "form": form, "is_admin": user.role == Role.CLINIC_ADMIN,
     })
 
 
@@ -194,7 +197,7 @@ def record_fhir(request: HttpRequest, patient: Patient | None) -> HttpResponse:
     """The patient's own record as a FHIR R4 Bundle (JSON download), the same export the clinic makes."""
     if patient is None:
         raise Http404("This login is not linked to a patient record yet")
-    data = fhir_export(patient=patient, actor=request.user, request=request)
+    data = fhir_export(patient=patient, actor=signed_in_user(request), request=request)
     response = JsonResponse(data, json_dumps_params={"indent": 2}, content_type="application/fhir+json")
     response["Content-Disposition"] = 'attachment; filename="my-health-record-fhir.json"'
     return _no_store(response)

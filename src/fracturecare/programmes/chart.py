@@ -29,7 +29,7 @@ def render_programme_chart(sessions: Sequence[ChartSession], *, step_count: int,
     """Pain bars (during, next day) per logged session over the programme's steps; missed sessions crossed."""
     ordered = sorted(sessions, key=lambda s: s.on)
     start = ordered[0].on if ordered else None
-    span = max((ordered[-1].on - start).days, 1) if ordered else 1
+    span = max((ordered[-1].on - start).days, 1) if start is not None else 1
     done = sum(1 for s in ordered if s.done)
 
     def x(on: datetime.date) -> float:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils import timezone
 
 from fracturecare.programmes.knowledge import programme_choices
+
+if TYPE_CHECKING:
+    from fracturecare.programmes.selectors import StepView
 
 PAIN_CHOICES = [(i, str(i)) for i in range(11)]
 
@@ -15,9 +20,9 @@ class AssignForm(forms.Form):
     start_on = forms.DateField(label="First session on", widget=forms.DateInput(attrs={"type": "date"}))
     cleared = forms.BooleanField(label="Walking is pain-free and I clear the patient to start", required=True)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme_id"].choices = programme_choices()
+        cast(forms.ChoiceField, self.fields["programme_id"]).choices = programme_choices()
         self.fields["start_on"].initial = timezone.localdate()
 
 
@@ -32,8 +37,9 @@ class SessionLogForm(forms.Form):
     pain_next_day = forms.TypedChoiceField(label="Pain the next morning (0 = none, 10 = worst)", choices=PAIN_CHOICES,
                                            coerce=int, required=False, empty_value=None, widget=forms.RadioSelect)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("done"):
             for name in ("pain_during", "pain_next_day"):
                 if data.get(name) is None:
@@ -47,7 +53,8 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(label="Reason (kept in the record and shown to the patient)", max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, steps: list, **kwargs) -> None:
+    def __init__(self, *args: Any, steps: list[StepView], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_step"].choices = [(s.number - 1, f"{s.number}. {s.session}") for s in steps]
+        choices = [(s.number - 1, f"{s.number}. {s.session}") for s in steps]
+        cast(forms.ChoiceField, self.fields["to_step"]).choices = choices
         self.fields["next_session_on"].initial = timezone.localdate()

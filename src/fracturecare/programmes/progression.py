@@ -63,9 +63,10 @@ class Decision:
     reason: str  # told to the patient
 
 
-def _check_pain(name: str, value: int | None) -> None:
+def _check_pain(name: str, value: int | None) -> int:
     if value is None or isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise ValueError(f"{name} must be a whole number 0–10, got {value!r}")
+    return value
 
 
 def decide(*, step: int, due_on: datetime.date, session: Session, criteria: Criteria) -> Decision:
@@ -78,9 +79,8 @@ def decide(*, step: int, due_on: datetime.date, session: Session, criteria: Crit
     if not 0 <= step < criteria.step_count:
         raise ValueError(f"step must be 0–{criteria.step_count - 1}, got {step!r}")
     if session.done:
-        _check_pain("pain_during", session.pain_during)
-        _check_pain("pain_next_day", session.pain_next_day)
-        during, next_day = session.pain_during, session.pain_next_day
+        during = _check_pain("pain_during", session.pain_during)
+        next_day = _check_pain("pain_next_day", session.pain_next_day)
     else:
         if session.pain_next_day is not None:
             _check_pain("pain_next_day", session.pain_next_day)

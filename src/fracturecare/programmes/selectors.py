@@ -113,11 +113,11 @@ def programme_stages(patient_ids: list[int]) -> dict[int, ProgrammeStage]:
         definition = programme_definition(programme.programme_id)
         step = definition["steps"][programme.step]
         stage_name = next(s["name"] for s in definition["stages"] if s["id"] == step["stage"])
-        log = last_logs.get(programme.pk)
-        on = max(programme.assigned_at.date(), log.on if log else programme.assigned_at.date(),
+        last_log = last_logs.get(programme.pk)
+        on = max(programme.assigned_at.date(), last_log.on if last_log else programme.assigned_at.date(),
                  programme.updated_at.date())
         text = (f"{definition['name']} complete" if programme.status == ProgrammeStatus.COMPLETED else
                 f"{definition['name']}, step {programme.step + 1} of {len(definition['steps'])} ({stage_name})")
         out[pid] = ProgrammeStage(pid, on, programme.status == ProgrammeStatus.COMPLETED, text,
-                                  bool(log and log.action == "step_back"))
+                                  bool(last_log and last_log.action == "step_back"))
     return out

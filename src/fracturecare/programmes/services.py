@@ -6,8 +6,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.knowledge import load_knowledge
@@ -21,8 +23,8 @@ MAX_LOG_AGE_DAYS = 14
 
 
 @transaction.atomic
-def programme_assign(*, plan: Plan, programme_id: str, actor, cleared: bool, start_on: datetime.date,
-                     request=None) -> Programme:
+def programme_assign(*, plan: Plan, programme_id: str, actor: User, cleared: bool, start_on: datetime.date,
+                     request: HttpRequest | None = None) -> Programme:
     """Assign a staged programme from the patient's signed plan. Raises ValidationError naming the field."""
     errors: dict[str, str] = {}
     version = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
@@ -38,7 +40,7 @@ def programme_assign(*, plan: Plan, programme_id: str, actor, cleared: bool, sta
     today = timezone.localdate()
     if start_on < today:
         errors["start_on"] = "The first session cannot be in the past."
-    if errors:
+    if errors or version is None:
         raise ValidationError(errors)
     if version.snapshot.get("plan", {}).get("triage", {}).get("level") in ("emergency", "urgent_referral"):
         raise ValidationError({"plan": "The signed plan has an urgent triage result: resolve it before loading."})
@@ -63,7 +65,7 @@ def _criteria(programme: Programme) -> tuple[dict, Criteria]:
 
 @transaction.atomic
 def session_log(*, programme: Programme, on: datetime.date, done: bool, pain_during: int | None,
-                pain_next_day: int | None, actor, request=None) -> SessionLog:
+                pain_next_day: int | None, actor: User, request: HttpRequest | None = None) -> SessionLog:
     """Log the current step's session; the progression rule moves the programme and says why."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     errors: dict[str, str] = {}
@@ -106,7 +108,7 @@ def session_log(*, programme: Programme, on: datetime.date, done: bool, pain_dur
 
 @transaction.atomic
 def programme_override(*, programme: Programme, to_step: int, next_session_on: datetime.date, reason: str,
-                       actor, request=None) -> Override:
+                       actor: User, request: HttpRequest | None = None) -> Override:
     """A clinician moves the patient to another step (or restarts it), with a reason. Audited."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     _definition, criteria = _criteria(programme)

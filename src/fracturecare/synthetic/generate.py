@@ -21,14 +21,13 @@ from __future__ import annotations
 import datetime
 import json
 import random
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import orjson
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -188,7 +187,7 @@ def templates() -> list[Template]:
 
 
 def _next_id(model: type[models.Model]) -> int:
-    return (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+    return (model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0) + 1
 
 
 def _plain(value: object) -> object:
@@ -197,7 +196,7 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def visit_signature(visit: Visit) -> str:
+def visit_signature(visit: Visit | SimpleNamespace) -> str:
     """The keyed signature of a visit without needle rows, as charting.services.visit_hash computes it.
 
     Built here from the unsaved object (charting's function reads the child rows from the
@@ -257,7 +256,7 @@ class _Slots:
     def __init__(self, practitioners: list[Practitioner], first_day: datetime.date, step: int = 1,
                  hours: range | list[int] = HOURS):
         self.practitioners, self.day, self.step, self.hours = practitioners, first_day, step, hours
-        self.zone = zoneinfo.ZoneInfo(settings.CLINIC_TIME_ZONE)
+        self.zone = timezone.get_default_timezone()  # settings.TIME_ZONE is the clinic's zone
         self._free: list[tuple[Practitioner, datetime.datetime]] = []
 
     def take(self) -> tuple[Practitioner, datetime.datetime]:
@@ -292,6 +291,9 @@ def generate(n_patients: int, *, seed: int = 1, log: Callable[[str], None] = pri
     front_desk = User.objects.filter(role=Role.FRONT_DESK).order_by("id").first()
     location = Location.objects.filter(active=True).order_by("id").first()
     follow_up = AppointmentType.objects.filter(active=True).order_by("minutes", "id").first()
+    if front_desk is None or location is None or follow_up is None:
+        raise RuntimeError("no front-desk login, active location or appointment type: load the demo first "
+                           "(fracturecare demo)")
     now = timezone.now()
     today = timezone.localdate()
     # Past visits fill weekday hours backwards from yesterday; upcoming ones forwards from tomorrow,
@@ -302,7 +304,9 @@ def generate(n_patients: int, *, seed: int = 1, log: Callable[[str], None] = pri
     past = _Slots(practitioners, today, step=-1, hours=list(HOURS)[:per_day])
     upcoming = _Slots(practitioners, today + datetime.timedelta(days=1 + 7))
     stats = Stats()
-    ids = {m: _next_id(m) for m in (Patient, Evaluation, Plan, PlanVersion, Visit, Appointment)}
+    ids: dict[type[models.Model], int] = {
+        m: _next_id(m) for m in (Patient, Evaluation, Plan, PlanVersion, Visit, Appointment)
+    }
     for start in range(0, n_patients, CHUNK):
         size = min(CHUNK, n_patients - start)
         with transaction.atomic():
@@ -312,7 +316,9 @@ def generate(n_patients: int, *, seed: int = 1, log: Callable[[str], None] = pri
     return stats
 
 
-def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, now, ids, stats):
+def _chunk(size: int, rng: random.Random, plans: list[Template], front_desk: User, location: Location,
+           appt_type: AppointmentType, past: _Slots, upcoming: _Slots, now: datetime.datetime,
+           ids: dict[type[models.Model], int], stats: Stats) -> None:
     rows: dict[type[models.Model], list] = {
         m: []
         for m in (
@@ -533,7 +539,7 @@ def _chunk(size, rng, plans, front_desk, location, appt_type, past, upcoming, no
     stats.audit_events += len(audit)
 
 
-def _converter(field: models.Field) -> Callable[[object], object]:
+def _converter(field: models.Field) -> Callable[[Any], Any]:
     """How one field's Python value goes to the database, without the ORM's per-value machinery."""
     ops = connection.ops
     if isinstance(field, models.JSONField):
@@ -573,7 +579,8 @@ def insert_rows(model: type[models.Model], objs: list) -> None:
     names = [f.attname for f in fields]
     quote = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        # django-stubs: `column` is None only for fields without one, and concrete fields all have one.
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # type: ignore[arg-type]
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     with connection.cursor() as cursor:
@@ -596,7 +603,7 @@ def _row(model: type[models.Model], **values: object) -> SimpleNamespace:
     return row
 
 
-def _take(ids: dict, model: type[models.Model]) -> int:
+def _take(ids: dict[type[models.Model], int], model: type[models.Model]) -> int:
     value = ids[model]
     ids[model] = value + 1
     return value
@@ -629,7 +636,8 @@ def _lefs_items(rng: random.Random, total: int) -> list[int]:
     return items
 
 
-def _snapshot(plan: Plan, evaluation: Evaluation, clinician: User, signed_at: datetime.datetime) -> dict:
+def _snapshot(plan: Plan | SimpleNamespace, evaluation: Evaluation | SimpleNamespace, clinician: User,
+              signed_at: datetime.datetime) -> dict:
     """Version 1 of a plan signed without changes, in the shape planning.services.plan_sign writes."""
     return {
         "version": 1,

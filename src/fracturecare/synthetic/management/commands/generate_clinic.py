@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--patients", type=int, required=True, help="how many patients to add (at least 1)")
         parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same clinic")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         patients = options["patients"]
         if not isinstance(patients, int) or patients < 1:
             raise CommandError(f"--patients must be a whole number of at least 1, got {patients!r}", returncode=2)
