@@ -12,8 +12,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import simple_icd_10_cm as icd
-
+from fracturecare.interop import icd
 from fracturecare.knowledge import load_knowledge
 
 if TYPE_CHECKING:
@@ -82,8 +81,8 @@ def site_for(site_id: str) -> dict | None:
 
 
 def code_is_valid(code: str) -> bool:
-    """Whether `code` is a valid, complete (leaf) ICD-10-CM code per simple-icd-10-cm."""
-    return icd.is_valid_item(code) and icd.is_leaf(code)
+    """Whether `code` is a valid, complete (leaf) ICD-10-CM code (see `interop.icd`)."""
+    return icd.is_billable(code)
 
 
 def stress_fracture_bases(site_id: str, side: str) -> list[tuple[str, str]]:

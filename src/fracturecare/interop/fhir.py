@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import simple_icd_10_cm as icd
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from fhir.resources.R4B.address import Address
@@ -49,7 +48,7 @@ from fhir.resources.R4B.resource import Resource
 from fracturecare.accounts.models import User
 from fracturecare.charting.models import Visit
 from fracturecare.clinic.selectors import clinic_details
-from fracturecare.interop import coding
+from fracturecare.interop import coding, icd
 from fracturecare.interop.selectors import PatientRecord
 from fracturecare.outcomes.models import OutcomeAssessment
 from fracturecare.patients.models import Patient as PatientRow
@@ -218,7 +217,7 @@ def icd_codings(site_id: str, side: str, seventh: str) -> list[Coding]:
     for base, _laterality in coding.stress_fracture_bases(site_id, side):
         code = f"{base}{seventh}"
         if coding.code_is_valid(code):
-            out.append(Coding(system=coding.ICD10CM_SYSTEM, code=code, display=icd.get_description(code)))
+            out.append(Coding(system=coding.ICD10CM_SYSTEM, code=code, display=icd.description(code)))
     return out
 
 
