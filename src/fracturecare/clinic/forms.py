@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from fracturecare.accounts.models import User
 from fracturecare.clinic.messages import SMS_MAX_CHARS, template_errors
 from fracturecare.clinic.models import Channel, ClinicProfile
+from fracturecare.clinic.selectors import MAX_CANCELLATION_WINDOW_HOURS
 
 DETAIL_FIELDS = ["name", "address", "phone", "sms", "email", "time_zone"]
 POLICY_FIELDS = ["min_notice_minutes", "max_advance_days", "cancellation_window_hours"]
@@ -72,8 +73,8 @@ class BookingPolicyForm(forms.ModelForm):
 
     def clean_cancellation_window_hours(self) -> int:
         value = self.cleaned_data["cancellation_window_hours"]
-        if value > 720:
-            raise ValidationError("At most 720 hours (30 days).")
+        if value > MAX_CANCELLATION_WINDOW_HOURS:
+            raise ValidationError(f"At most {MAX_CANCELLATION_WINDOW_HOURS} hours (30 days).")
         return value
 
 
