@@ -29,7 +29,7 @@ CONTEXT = {
     "clinic_email": "desk@example.test",
 }
 
-# What the email template said before the wording became editable (scheduling/email/appointment.txt).
+# The default confirmation email: the wording the clinic sent before it could edit its own.
 BEFORE = """Hello Jo,
 
 Your appointment is booked.
