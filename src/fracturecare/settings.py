@@ -283,7 +283,7 @@ EMAIL_USE_TLS = env_bool("FRACTURECARE_EMAIL_TLS", False)
 EMAIL_TIMEOUT = env_int("FRACTURECARE_EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("FRACTURECARE_FROM_EMAIL", "clinic@fracturecare.invalid")
 
-# Cancelling less than this many hours before a visit makes it a late cancellation.
+# First-run default for the clinic's cancellation window (then its booking policy in settings rules).
 BOOKING_CANCELLATION_WINDOW_HOURS = env_int("FRACTURECARE_CANCELLATION_WINDOW_HOURS", 24, minimum=0)
 
 # Text messages. "sink" writes each text as one JSON line to SMS_SINK_PATH (the demo and the

@@ -23,7 +23,7 @@ from tests.browser.helpers import assert_accessible, sign_in
 from tests.factories import PASSWORD, PatientFactory, UserFactory
 from tests.planning.factories import make_plan
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_intake_link_completed_on_a_phone_prefills_the_evaluation(phone_page, page, base_url):

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from fracturecare.clinic.forms import MessageTemplateForm
-from fracturecare.clinic.messages import PLACEHOLDERS, MessageRenderError, render_message, template_errors
+from fracturecare.clinic.messages import (
+    PLACEHOLDERS,
+    STOP_LINE,
+    MessageRenderError,
+    render_message,
+    template_errors,
+)
 from fracturecare.clinic.models import MessageTemplate
 
 CONTEXT = {
@@ -23,7 +29,7 @@ CONTEXT = {
     "clinic_email": "desk@example.test",
 }
 
-# What the email template said before the wording became editable (scheduling/email/appointment.txt).
+# The default confirmation email: the wording the clinic sent before it could edit its own.
 BEFORE = """Hello Jo,
 
 Your appointment is booked.
@@ -76,7 +82,7 @@ def test_text_messages_have_no_subject():
 def test_the_clinics_own_wording_is_used():
     MessageTemplate.objects.create(kind="confirmation", channel="sms", body="Hi {first_name}, see you {when}. {{ok}}")
     assert render_message("confirmation", "sms", CONTEXT).body == (
-        "Hi Jo, see you Monday 9 March 2026 at 9:00 AM (EDT). {ok}"
+        f"Hi Jo, see you Monday 9 March 2026 at 9:00 AM (EDT). {{ok}} {STOP_LINE}"
     )
 
 
@@ -105,9 +111,26 @@ def test_every_placeholder_is_accepted():
     assert template_errors(" ".join("{" + name + "}" for name in PLACEHOLDERS)) == []
 
 
+@pytest.mark.django_db
+def test_the_email_html_part_is_the_same_words_escaped():
+    message = render_message("confirmation", "email", {**CONTEXT, "first_name": "Jo & <i>Al</i>"})
+    assert "<p>Hello Jo &amp; &lt;i&gt;Al&lt;/i&gt;,</p>" in message.html
+    assert "<i>" not in message.html
+    assert 'To change or cancel: <a href="https://clinic.example.test/book/manage/abc/">' in message.html
+    assert "Where: Downtown clinic, 100 Main Street, Springfield<br>" in message.html
+
+
+def test_a_link_field_belongs_to_its_kind():
+    assert template_errors("Claim: {claim_url}", "waitlist_offer") == []
+    assert "{manage_url} is not a placeholder here" in template_errors("{manage_url}", "waitlist_offer")[0]
+    assert "{claim_url} is not a placeholder here" in template_errors("{claim_url}", "confirmation")[0]
+
+
 def test_the_form_names_the_bad_field():
     form = MessageTemplateForm({"subject": "Hi {diagnosis}", "body": "ok"}, channel="email")
     assert not form.is_valid()
     assert "{diagnosis} is not a placeholder" in form.errors["subject"][0]
+    offer = MessageTemplateForm({"body": "Manage: {manage_url}"}, channel="sms", kind="waitlist_offer")
+    assert not offer.is_valid() and "{manage_url}" in offer.errors["body"][0]
     sms = MessageTemplateForm({"body": "x" * 601}, channel="sms")
     assert not sms.is_valid() and "body" in sms.errors

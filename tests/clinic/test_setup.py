@@ -81,6 +81,16 @@ def test_setting_up_names_the_clinic_and_creates_the_admin(client):
     assert "Riverside Bone Clinic" in client.get("/").content.decode()
 
 
+def test_the_cancellation_window_setting_is_only_the_first_run_default(client, settings):
+    settings.BOOKING_CANCELLATION_WINDOW_HOURS = 36
+    token = setup_token_create()
+    assert client.post(f"/setup/{token}/", GOOD).status_code == 302
+    assert ClinicProfile.objects.get().cancellation_window_hours == 36
+    # Once set up, the clinic's booking policy rules; the environment no longer counts.
+    settings.BOOKING_CANCELLATION_WINDOW_HOURS = 2
+    assert ClinicProfile.objects.get().cancellation_window_hours == 36
+
+
 def test_the_link_works_once(client):
     token = setup_token_create()
     assert client.post(f"/setup/{token}/", GOOD).status_code == 302

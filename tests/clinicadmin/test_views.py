@@ -350,7 +350,8 @@ def test_message_template_save_reset_and_bad_input(client, admin):
     url = "/clinic/settings/messages/reminder/sms/"
     assert "reminder of your appointment" in client.get(url).content.decode()
     bad = client.post(url, {"body": "Your {diagnosis} visit"})
-    assert bad.status_code == 400 and "body" in bad.context["form"].errors
+    assert bad.status_code == 400 and "{diagnosis} is not a placeholder" in bad.context["form"].errors["body"][0]
+    assert "{diagnosis} is not a placeholder" in bad.content.decode()  # shown on the page, by the field
     assert not MessageTemplate.objects.exists()
     assert client.post(url, {"body": "See you {when}, {first_name}!"}).status_code == 302
     assert MessageTemplate.objects.get().body == "See you {when}, {first_name}!"

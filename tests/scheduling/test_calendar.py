@@ -20,6 +20,7 @@ from fracturecare.scheduling.services import (
     appointment_set_status,
     series_preview,
 )
+from tests.clinic.factories import ClinicProfileFactory
 from tests.factories import PatientFactory
 from tests.scheduling.conftest import details, ny
 from tests.scheduling.factories import AppointmentTypeFactory
@@ -167,8 +168,8 @@ def test_the_status_values_are_exactly_the_reporting_set():
     ]
 
 
-def test_cancelling_inside_the_window_is_a_late_cancellation(clinic, settings):
-    settings.BOOKING_CANCELLATION_WINDOW_HOURS = 24
+def test_cancelling_inside_the_window_is_a_late_cancellation(clinic):
+    ClinicProfileFactory(cancellation_window_hours=24)
     soon = _book(clinic, ny(2026, 6, 1, 10))
     later = _book(clinic, ny(2026, 6, 4, 10))
     assert appointment_cancel(appointment=soon).status == AppointmentStatus.LATE_CANCELLED

@@ -1,13 +1,19 @@
 """Every message kind: an HTML part beside the text, a Message-ID on the clinic's domain, no
-health detail in any subject; and the waiting list's offer, claimed first come first served."""
+health detail in any subject; the clinic's edited wording is what is sent; and the waiting list's
+offer, claimed first come first served."""
+
+import string
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 
+from fracturecare.accounts.models import Role
 from fracturecare.audit.models import AuditEvent
+from fracturecare.clinic.messages import DEFAULTS, STOP_LINE, render_message
+from fracturecare.clinic.models import MessageTemplate
 from fracturecare.scheduling.links import offer_token
-from fracturecare.scheduling.message_texts import SUBJECTS, render_message
 from fracturecare.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -25,7 +31,8 @@ from fracturecare.scheduling.services import (
     appointment_move,
     waitlist_add,
 )
-from tests.factories import PatientFactory
+from fracturecare.scheduling.sms import FileSink
+from tests.factories import PatientFactory, UserFactory
 from tests.scheduling.conftest import details, ny
 
 NOW = ny(2026, 6, 1, 8)
@@ -79,12 +86,63 @@ def test_every_kind_has_html_a_clinic_message_id_and_a_subject_without_health_de
 
 
 @pytest.mark.parametrize("kind", MessageKind.values)
-def test_subject_templates_name_only_the_time(kind):
-    rendered = render_message(
-        kind, "sms", {"when": "Monday 1 June 2026 at 9:00 AM (EDT)", "clinic": {"name": "C"}, "location": None}
-    )
-    assert rendered.subject == SUBJECTS[kind].format(when="Monday 1 June 2026 at 9:00 AM (EDT)")
-    assert "STOP" in rendered.text
+def test_every_kind_has_default_wording_and_its_subject_names_only_the_time(kind):
+    subject, _body = DEFAULTS[(kind, "email")]
+    assert [field for _, field, _, _ in string.Formatter().parse(subject) if field] == ["when"]
+    assert (kind, "sms") in DEFAULTS
+
+
+def test_the_clinics_edited_confirmation_is_what_is_sent(clinic, client):
+    """The admin edits the confirmation on the settings page; the next booking's email (text and
+    HTML) and text carry the new words, with every value escaped in the HTML part."""
+    client.force_login(UserFactory(role=Role.CLINIC_ADMIN))
+    saved = client.post("/clinic/settings/messages/confirmation/email/", {
+        "subject": "Booked: {when}",
+        "body": "Dear {first_name},\n\nSee you {when} with {practitioner} <3.\nBring trainers.\n\n"
+                "Manage it here: {manage_url}",
+    })
+    assert saved.status_code == 302
+    assert client.post("/clinic/settings/messages/confirmation/sms/",
+                       {"body": "{clinic_name} has you on {when}. Bring trainers!"}).status_code == 302
+    with time_machine.travel(NOW, tick=False):
+        appointment_book(appointment_type=clinic.kind, practitioner=clinic.dana, start=ny(2026, 6, 3, 10),
+                         details=details(first_name="Ana <b>"), reason="Shin pain", text_consent=True)
+        report = outbox_send_due()
+    assert len(report.sent) == 2
+    [email] = mail.outbox
+    assert email.subject == "Booked: Wednesday 3 June 2026 at 10:00 AM (EDT)"
+    assert email.body.startswith("Dear Ana <b>,\n\nSee you Wednesday 3 June 2026 at 10:00 AM (EDT) with ")
+    assert "Bring trainers." in email.body and "/book/manage/" in email.body
+    html = dict((mime, body) for body, mime in email.alternatives)["text/html"]
+    assert "<p>Dear Ana &lt;b&gt;,</p>" in html and "&lt;3.<br>" in html and "<b>" not in html
+    assert '<a href="https://clinic.example.test/book/manage/' in html
+    assert "Springfield Clinic" in html and "The calendar file attached" not in html  # the old wording is gone
+    [text] = FileSink(settings.SMS_SINK_PATH).read()
+    assert text["body"] == f"Springfield Clinic has you on Wednesday 3 June 2026 at 10:00 AM (EDT). " \
+                           f"Bring trainers! {STOP_LINE}"
+
+
+def test_a_template_that_cannot_be_filled_fails_the_message_and_is_retried_not_sent_half(clinic):
+    """Fail closed: a stored template with a field the message has no value for is recorded as a
+    failure (and retried), never sent half-filled."""
+    MessageTemplate.objects.create(kind="confirmation", channel="email", subject="{when}", body="{claim_url}")
+    with time_machine.travel(NOW, tick=False):
+        appointment_book(appointment_type=clinic.kind, practitioner=clinic.dana, start=ny(2026, 6, 3, 10),
+                         details=details(), reason="x")
+        report = outbox_send_due()
+    assert len(report.failed) == 1 and not mail.outbox
+    failed = OutboxMessage.objects.get(pk=report.failed[0])
+    assert failed.status == MessageStatus.FAILED and "claim_url" in failed.last_error and failed.retry_at
+
+
+@pytest.mark.django_db
+def test_the_waitlist_offer_template_renders_its_claim_link():
+    message = render_message("waitlist_offer", "sms", {
+        "first_name": "Jo", "when": "Monday", "practitioner": "Dana", "location": "Downtown", "address": "1 Main",
+        "directions": "", "claim_url": "https://c.test/claim", "book_url": "https://c.test/book/",
+        "clinic_name": "C", "clinic_phone": "1", "clinic_sms": "", "clinic_email": "",
+    })
+    assert "https://c.test/claim" in message.body and message.body.endswith(STOP_LINE)
 
 
 def test_a_freed_time_is_offered_and_the_first_claim_gets_it(clinic, client):

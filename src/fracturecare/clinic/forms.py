@@ -10,8 +10,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from fracturecare.accounts.models import User
-from fracturecare.clinic.messages import SMS_MAX_CHARS, template_errors
+from fracturecare.clinic.messages import SMS_MAX_CHARS, STOP_LINE, template_errors
 from fracturecare.clinic.models import Channel, ClinicProfile
+from fracturecare.clinic.selectors import MAX_CANCELLATION_WINDOW_HOURS
 
 DETAIL_FIELDS = ["name", "address", "phone", "sms", "email", "time_zone"]
 POLICY_FIELDS = ["min_notice_minutes", "max_advance_days", "cancellation_window_hours"]
@@ -72,8 +73,8 @@ class BookingPolicyForm(forms.ModelForm):
 
     def clean_cancellation_window_hours(self) -> int:
         value = self.cleaned_data["cancellation_window_hours"]
-        if value > 720:
-            raise ValidationError("At most 720 hours (30 days).")
+        if value > MAX_CANCELLATION_WINDOW_HOURS:
+            raise ValidationError(f"At most {MAX_CANCELLATION_WINDOW_HOURS} hours (30 days).")
         return value
 
 
@@ -118,9 +119,10 @@ class MessageTemplateForm(forms.Form):
     subject = forms.CharField(max_length=200, required=False)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), max_length=4000)
 
-    def __init__(self, *args, channel: str, **kwargs) -> None:
+    def __init__(self, *args, channel: str, kind: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.channel = channel
+        self.kind = kind
         if channel == Channel.EMAIL:
             self.fields["subject"].required = True
         else:
@@ -130,14 +132,15 @@ class MessageTemplateForm(forms.Form):
 
     def clean_subject(self) -> str:
         value = self.cleaned_data.get("subject", "")
-        for problem in template_errors(value):
+        for problem in template_errors(value, self.kind):
             self.add_error("subject", problem)
         return value
 
     def clean_body(self) -> str:
         value = self.cleaned_data["body"]
         if self.channel == Channel.SMS and len(value) > SMS_MAX_CHARS:
-            raise ValidationError(f"A text message may be at most {SMS_MAX_CHARS} characters.")
-        for problem in template_errors(value):
+            raise ValidationError(f"A text message may be at most {SMS_MAX_CHARS} characters "
+                                  f"(\"{STOP_LINE}\" is added after it).")
+        for problem in template_errors(value, self.kind):
             self.add_error("body", problem)
         return value

@@ -75,6 +75,7 @@ class TemplateKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     CHANGE = "change", "Change of time"
     CANCELLATION = "cancellation", "Cancellation"
+    WAITLIST_OFFER = "waitlist_offer", "Waiting-list offer"
 
 
 class MessageTemplate(models.Model):

@@ -24,8 +24,13 @@ from fracturecare.clinic.models import PROFILE_PK, ClinicProfile
 _scoped: ContextVar[ClinicProfile | None] = ContextVar("fracturecare_clinic_profile", default=None)
 
 
+#: The largest cancellation window the profile accepts (its check constraint and the settings form).
+MAX_CANCELLATION_WINDOW_HOURS = 720
+
+
 def profile_defaults() -> dict[str, Any]:
-    """First-run defaults: the FRACTURECARE_CLINIC_* environment variables and FRACTURECARE_TIME_ZONE."""
+    """First-run defaults: the FRACTURECARE_CLINIC_* environment variables, FRACTURECARE_TIME_ZONE and
+    FRACTURECARE_CANCELLATION_WINDOW_HOURS. Once the clinic is set up, its settings page rules."""
     env = settings.CLINIC
     return {
         "name": env.get("name", ""),
@@ -34,6 +39,7 @@ def profile_defaults() -> dict[str, Any]:
         "sms": env.get("sms", ""),
         "email": env.get("email", ""),
         "time_zone": settings.CLINIC_TIME_ZONE,
+        "cancellation_window_hours": min(settings.BOOKING_CANCELLATION_WINDOW_HOURS, MAX_CANCELLATION_WINDOW_HOURS),
     }
 
 
@@ -99,5 +105,14 @@ def absolute_url(path: str) -> str:
 
 
 def cancellation_deadline(start: datetime.datetime) -> datetime.datetime:
-    """The last moment a patient may cancel or move a visit starting at `start` online."""
+    """The last moment a patient may cancel or move a visit starting at `start` online.
+
+    The clinic's booking policy (settings page) is the one source: the manage-booking page, the
+    front desk and the late-cancellation status all read it here.
+    """
     return start - datetime.timedelta(hours=clinic_profile().cancellation_window_hours)
+
+
+def is_late_cancellation(start: datetime.datetime, now: datetime.datetime) -> bool:
+    """Cancelling at `now` a visit starting at `start` is late: the cancellation window has closed."""
+    return now >= cancellation_deadline(start)

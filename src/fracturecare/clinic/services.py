@@ -84,7 +84,10 @@ def setup_complete(
     token = SetupToken.objects.select_for_update().get(pk=token.pk)
     if token.used_at is not None:
         raise SetupTokenInvalid
-    row, _ = ClinicProfile.objects.update_or_create(pk=PROFILE_PK, defaults=profile)
+    # A new profile takes the rest (booking policy) from the first-run defaults.
+    row, _ = ClinicProfile.objects.update_or_create(
+        pk=PROFILE_PK, defaults=profile, create_defaults={**profile_defaults(), **profile}
+    )
     user = User(username=admin.username, first_name=admin.first_name, last_name=admin.last_name,
                 email=admin.email, role=Role.CLINIC_ADMIN)
     user.set_password(admin.password)

@@ -13,7 +13,7 @@ from fracturecare.accounts.models import Role, User
 from fracturecare.accounts.permissions import role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.clinic.forms import BookingPolicyForm, ClinicDetailsForm, MessageTemplateForm
-from fracturecare.clinic.messages import DEFAULTS, PLACEHOLDERS, template_for
+from fracturecare.clinic.messages import DEFAULTS, STOP_LINE, placeholders_for, template_for
 from fracturecare.clinic.models import Channel, ClinicProfile, MessageTemplate, TemplateKind
 from fracturecare.clinic.selectors import clinic_profile
 from fracturecare.clinic.services import message_template_reset, message_template_save, profile_save
@@ -302,7 +302,8 @@ def message_template_edit(request: HttpRequest, kind: str, channel: str) -> Http
         messages.success(request, "Back to the default wording.")
         return redirect(back)
     subject, body, custom = template_for(kind, channel)
-    form = MessageTemplateForm(request.POST or None, channel=channel, initial={"subject": subject, "body": body})
+    form = MessageTemplateForm(request.POST or None, channel=channel, kind=kind,
+                               initial={"subject": subject, "body": body})
     if request.method == "POST" and form.is_valid():
         message_template_save(kind=kind, channel=channel, subject=form.cleaned_data.get("subject", ""),
                               body=form.cleaned_data["body"], actor=request.user, request=request)
@@ -310,6 +311,7 @@ def message_template_edit(request: HttpRequest, kind: str, channel: str) -> Http
         return redirect(back)
     title = f"{TemplateKind(kind).label} — {Channel(channel).label.lower()}"
     return _form_page(request, form, title=title, back=back, template="clinicadmin/message_edit.html",
-                      extra={"placeholders": PLACEHOLDERS, "custom": custom})
+                      extra={"placeholders": placeholders_for(kind), "custom": custom,
+                             "stop_line": STOP_LINE if channel == Channel.SMS else ""})
 
 

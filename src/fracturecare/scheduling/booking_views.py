@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
-from fracturecare.clinic.selectors import cancellation_deadline, clinic_profile
+from fracturecare.clinic.selectors import cancellation_deadline, clinic_profile, is_late_cancellation
 from fracturecare.ratelimit import client_ip
 from fracturecare.scheduling.api import ONLINE_BOOKER
 from fracturecare.scheduling.clock import to_local
@@ -207,7 +207,7 @@ def _changeable(appointment: Appointment) -> bool:
     """Online changes close at the clinic's cancellation window; later, the patient calls."""
     return (
         appointment.status == AppointmentStatus.BOOKED
-        and timezone.now() < cancellation_deadline(appointment.start)
+        and not is_late_cancellation(appointment.start, timezone.now())
     )
 
 
@@ -221,6 +221,7 @@ def manage(request, token: str):
             "appointment": appointment,
             "token": token,
             "changeable": _changeable(appointment),
+            "change_until": cancellation_deadline(appointment.start),
         },
     )
 

@@ -26,6 +26,7 @@ from fracturecare.accounts.models import Role
 from fracturecare.accounts.permissions import STAFF, role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.clinic.selectors import is_late_cancellation
 from fracturecare.patients.models import Patient
 from fracturecare.patients.selectors import patient_list
 from fracturecare.queryparams import cleaned_or_refuse, page_of
@@ -71,7 +72,6 @@ from fracturecare.scheduling.services import (
     appointment_cancel,
     appointment_move,
     appointment_set_status,
-    cancellation_window,
     series_book,
     series_preview,
     waitlist_add,
@@ -526,7 +526,7 @@ def appointment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "scheduling/desk/cancel.html",
-        {"appointment": appointment, "late": appointment.start - timezone.now() < cancellation_window()},
+        {"appointment": appointment, "late": is_late_cancellation(appointment.start, timezone.now())},
     )
 
 

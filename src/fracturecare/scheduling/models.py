@@ -216,7 +216,7 @@ class AppointmentStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
     NO_SHOW = "no_show", "No-show"
     CANCELLED = "cancelled", "Cancelled"
-    #: Cancelled inside the clinic's cancellation window (settings.BOOKING_CANCELLATION_WINDOW_HOURS).
+    #: Cancelled inside the clinic's cancellation window (the clinic's booking policy).
     LATE_CANCELLED = "late_cancelled", "Late cancellation"
 
 

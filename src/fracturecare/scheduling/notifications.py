@@ -2,7 +2,8 @@
 
 They carry time, place and a link, nothing about health: no reason for the visit, no
 visit type, no body part, in the subject, the body, the text or the calendar entry.
-The words themselves live in message_texts.py.
+The words are the clinic's templates (`fracturecare.clinic.messages`, edited in settings);
+this module gathers their values and builds the email (text, HTML part, .ics) or the text.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
+from fracturecare.clinic.messages import render_message
+from fracturecare.clinic.selectors import absolute_url, clinic_details
 from fracturecare.scheduling.clock import clinic_zone, to_local
 from fracturecare.scheduling.links import manage_url, offer_url
-from fracturecare.scheduling.message_texts import render_message
 from fracturecare.scheduling.models import (
     RELEASED_STATUSES,
     Appointment,
@@ -36,7 +38,7 @@ def when_text(moment: datetime.datetime) -> str:
 
 def clinic_host() -> str:
     """The host of FRACTURECARE_BASE_URL: the clinic's domain for Message-IDs and calendar UIDs."""
-    return settings.CLINIC["base_url"].split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "fracturecare"
+    return str(settings.CLINIC["base_url"]).split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "fracturecare"
 
 
 def calendar_uid(appointment: Appointment) -> str:
@@ -50,9 +52,9 @@ def message_id_header(message: OutboxMessage) -> str:
 
 
 def _organizer() -> icalendar.vCalAddress:
-    address = settings.CLINIC.get("email") or settings.DEFAULT_FROM_EMAIL
-    organizer = icalendar.vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = icalendar.vText(settings.CLINIC["name"])
+    clinic = clinic_details()
+    organizer = icalendar.vCalAddress(f"mailto:{clinic['email'] or settings.DEFAULT_FROM_EMAIL}")
+    organizer.params["cn"] = icalendar.vText(clinic["name"])
     return organizer
 
 
@@ -131,31 +133,33 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool | None = None) 
     return cal.to_ical()
 
 
-def message_context(message: OutboxMessage) -> dict:
-    """What the texts need, from the appointment (or the offered time) as it is now."""
-    base = settings.CLINIC["base_url"].rstrip("/")
-    context: dict = {
-        "patient_first_name": message.patient.first_name,
-        "book_url": base + reverse("scheduling:book"),
-        "clinic": settings.CLINIC,
+def message_context(message: OutboxMessage) -> dict[str, str]:
+    """The template's values (`clinic.messages.PLACEHOLDERS`) from the appointment, or the offered
+    time, as it is now. Nothing about health: there is no field for one."""
+    clinic = clinic_details()
+    context = {
+        "first_name": message.patient.first_name,
+        "book_url": absolute_url(reverse("scheduling:book")),
+        "clinic_name": clinic["name"],
+        "clinic_phone": clinic["phone"],
+        "clinic_sms": clinic["sms"],
+        "clinic_email": clinic["email"],
     }
-    if message.waitlist_offer_id:
-        offer = message.waitlist_offer
-        freed = offer.freed_by
-        context.update(
-            when=when_text(offer.start),
-            practitioner=offer.practitioner.display_name,
-            location=freed.location,
-            claim_url=offer_url(offer),
-        )
-        return context
-    appointment = message.appointment
+    offer, appointment = message.waitlist_offer, message.appointment
+    if offer is not None:
+        start, practitioner, location = offer.start, offer.practitioner, offer.freed_by.location
+        context["claim_url"] = offer_url(offer)
+    elif appointment is not None:
+        start, practitioner, location = appointment.start, appointment.practitioner, appointment.location
+        context["manage_url"] = manage_url(appointment)
+    else:  # the table's constraint forbids this; refuse rather than send a message about nothing
+        raise ValueError(f"outbox message {message.pk} has neither an appointment nor an offer")
     context.update(
-        appointment=appointment,
-        when=when_text(appointment.start),
-        practitioner=appointment.practitioner.display_name,
-        location=appointment.location,
-        manage_url=manage_url(appointment),
+        when=when_text(start),
+        practitioner=practitioner.display_name,
+        location=location.name,
+        address=location.address,
+        directions=location.directions,
     )
     return context
 
@@ -163,21 +167,23 @@ def message_context(message: OutboxMessage) -> dict:
 def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
     """Render the outbox email: plain text, an HTML part, the .ics for a visit."""
     rendered = render_message(message.kind, MessageChannel.EMAIL, message_context(message))
+    reply_to = clinic_details()["email"]
     email = EmailMultiAlternatives(
         subject=rendered.subject,
-        body=rendered.text,
+        body=rendered.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email],
-        reply_to=[settings.CLINIC["email"]] if settings.CLINIC.get("email") else None,
+        reply_to=[reply_to] if reply_to else None,
         headers={"Message-ID": message_id_header(message)},
     )
     email.attach_alternative(rendered.html, "text/html")
-    if message.appointment_id and message.kind != MessageKind.WAITLIST_OFFER:
+    appointment = message.appointment
+    if appointment is not None and message.kind != MessageKind.WAITLIST_OFFER:
         cancelled = message.kind == MessageKind.CANCELLATION
-        email.attach("appointment.ics", appointment_ics(message.appointment, cancelled=cancelled), "text/calendar")
+        email.attach("appointment.ics", appointment_ics(appointment, cancelled=cancelled), "text/calendar")
     return email
 
 
 def build_sms(message: OutboxMessage) -> str:
     """The text of an SMS outbox message."""
-    return render_message(message.kind, MessageChannel.SMS, message_context(message)).text
+    return render_message(message.kind, MessageChannel.SMS, message_context(message)).body

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.clinic.selectors import clinic_scope
 from fracturecare.scheduling.models import (
     RELEASED_STATUSES,
     MessageChannel,
@@ -157,18 +158,20 @@ def outbox_send_due(*, now: datetime.datetime | None = None, limit: int = 100) -
     ids = list(_due(now).order_by("send_after", "id").values_list("pk", flat=True)[:limit])
     if not ids:
         return report
-    for message_id in ids:
-        if not _claim(message_id, now):
-            continue  # another worker took it
-        message = OutboxMessage.objects.select_related(
-            "patient",
-            "appointment__patient",
-            "appointment__practitioner__user",
-            "appointment__location",
-            "waitlist_offer__practitioner__user",
-            "waitlist_offer__freed_by__location",
-        ).get(pk=message_id)
-        _send_one(message, now, report)
+    # One read of the clinic's profile (name, numbers) for the batch; the next batch sees any change.
+    with clinic_scope():
+        for message_id in ids:
+            if not _claim(message_id, now):
+                continue  # another worker took it
+            message = OutboxMessage.objects.select_related(
+                "patient",
+                "appointment__patient",
+                "appointment__practitioner__user",
+                "appointment__location",
+                "waitlist_offer__practitioner__user",
+                "waitlist_offer__freed_by__location",
+            ).get(pk=message_id)
+            _send_one(message, now, report)
     return report
 
 

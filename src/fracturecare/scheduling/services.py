@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.clinic.selectors import is_late_cancellation
 from fracturecare.patients.matching import flag_possible_matches
 from fracturecare.patients.models import Patient
 from fracturecare.ratelimit import RateLimited, client_key_for
@@ -328,19 +329,14 @@ def _locked(appointment: Appointment) -> Appointment:
     )
 
 
-def cancellation_window() -> datetime.timedelta:
-    """Cancelling closer than this to the visit is a late cancellation."""
-    return datetime.timedelta(hours=settings.BOOKING_CANCELLATION_WINDOW_HOURS)
-
-
 @transaction.atomic
 def appointment_cancel(
     *, appointment: Appointment, actor=None, actor_label: str = "", request=None, now=None
 ) -> Appointment:
     """Cancel and give the time back at once. Cancelling twice changes nothing.
 
-    Inside the cancellation window the status is late_cancelled. The freed time is offered to
-    the waiting list in the same transaction.
+    Inside the clinic's cancellation window (its booking policy) the status is late_cancelled.
+    The freed time is offered to the waiting list in the same transaction.
     """
     now = now or timezone.now()
     appointment = _locked(appointment)
@@ -349,7 +345,7 @@ def appointment_cancel(
     if appointment.status != AppointmentStatus.BOOKED:
         raise BookingInvalid([("status", "Only a booked appointment can be cancelled.")])
     _release_time(appointment)
-    late = appointment.start - now < cancellation_window()
+    late = is_late_cancellation(appointment.start, now)
     appointment.status = AppointmentStatus.LATE_CANCELLED if late else AppointmentStatus.CANCELLED
     appointment.cancelled_at = now
     appointment.sequence += 1
