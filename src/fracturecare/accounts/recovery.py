@@ -44,6 +44,21 @@ def _absolute(path: str) -> str:
     return str(settings.CLINIC["base_url"]).rstrip("/") + path
 
 
+def _send(*, template: str, subject: str, context: dict[str, object], to: str, request: HttpRequest | None) -> None:
+    """Mail `template` rendered with the clinic's current details.
+
+    With a request, the clinic context processor supplies them (the clinic's profile, edited in its
+    settings, which this lower layer cannot import); without one, the deployment's defaults.
+    `subject` is a template string too, so the clinic's name in it is the current one.
+    """
+    if request is None:
+        context = {"clinic": settings.CLINIC, **context}
+    body = render_to_string(template, context, request=request)
+    clinic_name = str(render_to_string("accounts/email/clinic_name.txt", context, request=request)).strip()
+    send_mail(subject=subject.format(clinic=clinic_name), message=body,
+              from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[to])
+
+
 def set_password_link(user: User) -> str:
     """An absolute link to choose a password (Django's password-reset token: one use, expiring)."""
     return _absolute(reverse("accounts:set_password", kwargs={
@@ -86,14 +101,10 @@ def password_reset_request(*, email: str, request: HttpRequest | None = None) ->
         audit_record(action=AuditAction.ACCOUNT_PASSWORD_RESET_REQUESTED, actor_label="forgot-password form",
                      data={"users": [u.pk for u in users]}, request=request)
     for user in users:
-        context = {"clinic": settings.CLINIC, "user": user, "link": set_password_link(user), "days": link_days()}
+        context = {"user": user, "link": set_password_link(user), "days": link_days()}
         try:
-            send_mail(
-                subject=f"Choose a new password for {settings.CLINIC['name']}",
-                message=render_to_string("accounts/email/password_reset.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[user.email],
-            )
+            _send(template="accounts/email/password_reset.txt", subject="Choose a new password for {clinic}",
+                  context=context, to=user.email, request=request)
         except (OSError, smtplib.SMTPException) as exc:
             # The answer must not differ for a known address, so the failure goes to the log only.
             logger.warning("password reset email failed for user %s: %s", user.pk, exc)
@@ -127,14 +138,10 @@ def email_change_request(*, user: User, new_email: str, request: HttpRequest | N
     audit_record(actor=user, action=AuditAction.ACCOUNT_EMAIL_CHANGE_REQUESTED, obj=user,
                  data={"user": user.pk, "request": change.pk}, request=request)
     link = _absolute(reverse("accounts:email_confirm", kwargs={"token": raw}))
-    context = {"clinic": settings.CLINIC, "user": user, "link": link, "new_email": new_email, "days": link_days()}
+    context = {"user": user, "link": link, "new_email": new_email, "days": link_days()}
     # Inside the transaction: if the mail cannot go, no request is left waiting for a link nobody has.
-    send_mail(
-        subject=f"Confirm your new email address at {settings.CLINIC['name']}",
-        message=render_to_string("accounts/email/email_change_confirm.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
-    )
+    _send(template="accounts/email/email_change_confirm.txt", subject="Confirm your new email address at {clinic}",
+          context=context, to=user.email, request=request)
     return change
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.clinic.selectors import clinic_details
 from fracturecare.intake.content import (
     BEFORE_FIRST_VISIT,
     BEFORE_FOLLOW_UP,
@@ -100,11 +101,12 @@ def form_request_email(form_request: FormRequest, *, now: datetime.datetime | No
     patient = form_request.patient
     if not patient.email:
         return False
-    context = {"clinic": settings.CLINIC, "first_name": patient.first_name, "link": forms_url(form_request),
+    clinic = clinic_details()
+    context = {"clinic": clinic, "first_name": patient.first_name, "link": forms_url(form_request),
                "days": FORMS_LINK_MAX_AGE.days, "follow_up": FormKind.INTAKE not in form_request.forms}
     try:
         send_mail(
-            subject=f"Forms to fill in before your visit to {settings.CLINIC['name']}",
+            subject=f"Forms to fill in before your visit to {clinic['name']}",
             message=render_to_string("intake/email/forms.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[patient.email],

@@ -109,9 +109,10 @@ def email_moved_notice_send(*, user: User, old_email: str) -> None:
 
     Raises what the mail backend raises (OSError, smtplib.SMTPException) for the caller to report.
     """
-    context = {"clinic": settings.CLINIC, "user": user}
+    clinic = clinic_details()
+    context = {"clinic": clinic, "user": user}
     send_mail(
-        subject=f"Your patient portal email was changed at {settings.CLINIC['name']}",
+        subject=f"Your patient portal email was changed at {clinic['name']}",
         message=render_to_string("portal/email/email_moved.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[old_email],
