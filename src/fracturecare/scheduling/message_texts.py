@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 
 from fracturecare.scheduling.models import MessageChannel, MessageKind
 
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     MessageKind.CONFIRMATION: "Your appointment on {when} is booked",
     MessageKind.REMINDER: "Reminder: your appointment on {when}",
     MessageKind.CHANGE: "Your appointment has moved to {when}",
@@ -25,7 +25,7 @@ SUBJECTS = {
     MessageKind.WAITLIST_OFFER: "A time has opened up: {when}",
 }
 
-_TEXTS = {
+_TEXTS: dict[str, str] = {
     MessageKind.CONFIRMATION: "{clinic}: your appointment on {when} is booked. Change or cancel: {manage_url}",
     MessageKind.REMINDER: "{clinic}: reminder of your appointment on {when} at {place}. Change or cancel: {manage_url}",
     MessageKind.CHANGE: "{clinic}: your appointment has moved to {when}. Details: {manage_url}",

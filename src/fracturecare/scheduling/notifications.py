@@ -139,8 +139,8 @@ def message_context(message: OutboxMessage) -> dict:
         "book_url": base + reverse("scheduling:book"),
         "clinic": settings.CLINIC,
     }
-    if message.waitlist_offer_id:
-        offer = message.waitlist_offer
+    offer = message.waitlist_offer
+    if offer is not None:
         freed = offer.freed_by
         context.update(
             when=when_text(offer.start),
@@ -150,6 +150,8 @@ def message_context(message: OutboxMessage) -> dict:
         )
         return context
     appointment = message.appointment
+    if appointment is None:  # the outbox_has_subject constraint rules this out
+        raise ValueError(f"outbox message {message.pk} has neither an appointment nor an offer")
     context.update(
         appointment=appointment,
         when=when_text(appointment.start),
@@ -172,7 +174,7 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
         headers={"Message-ID": message_id_header(message)},
     )
     email.attach_alternative(rendered.html, "text/html")
-    if message.appointment_id and message.kind != MessageKind.WAITLIST_OFFER:
+    if message.appointment is not None and message.kind != MessageKind.WAITLIST_OFFER:
         cancelled = message.kind == MessageKind.CANCELLATION
         email.attach("appointment.ics", appointment_ics(message.appointment, cancelled=cancelled), "text/calendar")
     return email
