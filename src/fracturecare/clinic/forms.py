@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
+from typing import cast
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -96,7 +97,8 @@ class SetupForm(ClinicDetailsForm):
         return username
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         password, again = data.get("admin_password"), data.get("admin_password_again")
         if password and again and password != again:
             self.add_error("admin_password_again", "The two passwords differ.")
@@ -127,7 +129,8 @@ class MessageTemplateForm(forms.Form):
             self.fields["subject"].required = True
         else:
             del self.fields["subject"]
-            self.fields["body"].max_length = SMS_MAX_CHARS
+            # Only the widget's maxlength follows; clean_body enforces the limit.
+            cast(forms.CharField, self.fields["body"]).max_length = SMS_MAX_CHARS
             self.fields["body"].widget.attrs["rows"] = 4
 
     def clean_subject(self) -> str:

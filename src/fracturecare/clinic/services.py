@@ -8,7 +8,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from fracturecare.accounts.models import Role, User
@@ -68,7 +70,7 @@ class AdminDetails:
 
 @transaction.atomic
 def setup_complete(
-    *, raw_token: str, profile: dict[str, Any], admin: AdminDetails, request=None,
+    *, raw_token: str, profile: dict[str, Any], admin: AdminDetails, request: HttpRequest | None = None,
     now: datetime.datetime | None = None,
 ) -> User:
     """Name the clinic and create its first clinic-admin login; the token is spent. All or nothing.
@@ -111,7 +113,11 @@ def profile_ensure(**overrides: Any) -> ClinicProfile:
 
 @transaction.atomic
 def profile_save(
-    *, form, actor, request=None, action: AuditAction = AuditAction.CLINIC_PROFILE_UPDATED
+    *,
+    form: forms.ModelForm,
+    actor: User,
+    request: HttpRequest | None = None,
+    action: AuditAction = AuditAction.CLINIC_PROFILE_UPDATED,
 ) -> ClinicProfile:
     """Save a validated ClinicProfile form (details or booking policy) and audit which fields changed."""
     row: ClinicProfile = form.save(commit=False)
@@ -124,7 +130,9 @@ def profile_save(
 
 
 @transaction.atomic
-def message_template_save(*, kind: str, channel: str, subject: str, body: str, actor, request=None) -> MessageTemplate:
+def message_template_save(
+    *, kind: str, channel: str, subject: str, body: str, actor: User, request: HttpRequest | None = None
+) -> MessageTemplate:
     """Store the clinic's wording for one message (validated by MessageTemplateForm first)."""
     row, created = MessageTemplate.objects.update_or_create(
         kind=kind, channel=channel, defaults={"subject": subject, "body": body}
@@ -135,7 +143,9 @@ def message_template_save(*, kind: str, channel: str, subject: str, body: str, a
 
 
 @transaction.atomic
-def message_template_reset(*, kind: str, channel: str, actor, request=None) -> bool:
+def message_template_reset(
+    *, kind: str, channel: str, actor: User, request: HttpRequest | None = None
+) -> bool:
     """Go back to the default wording; True if there was a custom one."""
     deleted, _ = MessageTemplate.objects.filter(kind=kind, channel=channel).delete()
     audit_record(actor=actor, action=AuditAction.CLINIC_MESSAGE_TEMPLATE_RESET, request=request,

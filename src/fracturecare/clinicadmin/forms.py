@@ -6,6 +6,8 @@ until the whole form is valid (the services save inside one transaction).
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -68,6 +70,20 @@ class ColourInput(forms.TextInput):
         return attrs
 
 
+class _LoginChoiceField(forms.ModelChoiceField):
+    """A staff login, shown as "Full Name (username)"."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
+class _PractitionerChoiceField(forms.ModelMultipleChoiceField):
+    """Practitioners, shown by the name patients see."""
+
+    def label_from_instance(self, obj: Practitioner) -> str:
+        return obj.display_name
+
+
 class PractitionerForm(forms.ModelForm):
     """A bookable clinician: their staff login, title, calendar colour and the visit types they offer."""
 
@@ -79,6 +95,7 @@ class PractitionerForm(forms.ModelForm):
             "appointment_types": forms.CheckboxSelectMultiple,
         }
         labels = {"user": "Staff login", "appointment_types": "Visit types"}
+        field_classes = {"user": _LoginChoiceField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -86,13 +103,13 @@ class PractitionerForm(forms.ModelForm):
         logins = User.objects.filter(role=Role.CLINICIAN, is_active=True).filter(
             Q(practitioner__isnull=True) | Q(practitioner=self.instance.pk or 0)
         ).order_by("last_name", "first_name", "username")
-        self.fields["user"].queryset = logins
-        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        cast(_LoginChoiceField, self.fields["user"]).queryset = logins
         self.fields["user"].help_text = "A clinician's login; invite them under Staff first if they have none."
         if self.instance.pk:
             # Their appointments belong to this person: the login is fixed once they are bookable.
             self.fields["user"].disabled = True
-        self.fields["appointment_types"].queryset = AppointmentType.objects.filter(active=True)
+        visit_types = cast(forms.ModelMultipleChoiceField, self.fields["appointment_types"])
+        visit_types.queryset = AppointmentType.objects.filter(active=True)
         self.fields["appointment_types"].required = False
 
 
@@ -109,10 +126,11 @@ class AvailabilityRuleForm(forms.ModelForm):
     def __init__(self, *args, practitioner: Practitioner, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.practitioner = practitioner
-        self.fields["location"].queryset = Location.objects.filter(active=True)
+        cast(forms.ModelChoiceField, self.fields["location"]).queryset = Location.objects.filter(active=True)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_time"), data.get("end_time")
         _on_cell(start, "start_time")
         _on_cell(end, "end_time")
@@ -149,11 +167,12 @@ class AvailabilityExceptionForm(forms.ModelForm):
     def __init__(self, *args, practitioner: Practitioner, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.practitioner = practitioner
-        self.fields["location"].queryset = Location.objects.filter(active=True)
+        cast(forms.ModelChoiceField, self.fields["location"]).queryset = Location.objects.filter(active=True)
         self.fields["location"].required = False
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_time"), data.get("end_time")
         _on_cell(start, "start_time")
         _on_cell(end, "end_time")
@@ -182,7 +201,7 @@ class ClinicClosureForm(forms.ModelForm):
 class AppointmentTypeForm(forms.ModelForm):
     """A visit type: length, price, who it is for, online or not, buffers and which practitioners offer it."""
 
-    practitioners = forms.ModelMultipleChoiceField(
+    practitioners = _PractitionerChoiceField(
         queryset=Practitioner.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text="who can be booked for it",
     )
@@ -206,8 +225,8 @@ class AppointmentTypeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["practitioners"].queryset = Practitioner.objects.filter(active=True).select_related("user")
-        self.fields["practitioners"].label_from_instance = lambda p: p.display_name
+        practitioners = cast(_PractitionerChoiceField, self.fields["practitioners"])
+        practitioners.queryset = Practitioner.objects.filter(active=True).select_related("user")
         if self.instance.pk:
             self.fields["practitioners"].initial = list(self.instance.practitioners.values_list("pk", flat=True))
 
@@ -287,7 +306,8 @@ class StaffEditForm(forms.ModelForm):
         self.actor = actor
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.instance.pk == self.actor.pk:
             if data.get("role") and data["role"] != Role.CLINIC_ADMIN:
                 self.add_error("role", "You cannot take the clinic-admin role from yourself; ask another admin.")

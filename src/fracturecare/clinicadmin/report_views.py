@@ -33,7 +33,8 @@ class RangeForm(forms.Form):
         return check_day(self.cleaned_data.get("end"), "end")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:
@@ -154,7 +155,7 @@ def report_csv(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("No such report.")
     form, start, end = _range(request)
     if start is None or end is None:
-        errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in form.errors.items())
+        errors = "; ".join(f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in form.errors.items())
         return HttpResponse(f"Bad date range: {errors}\n", status=400, content_type="text/plain; charset=utf-8")
     header, rows = _tables(start, end)[kind]
     audit_record(actor=request.user, action=AuditAction.CLINIC_REPORT_DOWNLOADED, request=request,

@@ -187,11 +187,11 @@ def outcomes_by_site(start: datetime.date, end: datetime.date) -> list[OutcomeRo
         group = groups[sites.get(pid, "No signed plan")]
         group["patients"].append(pid)
         pains = [p for p, _ in points if p is not None]
-        lefs = [v for _, v in points if v is not None]
+        lefs_totals = [v for _, v in points if v is not None]
         if len(pains) >= 2:
             group["pain"].append(pains[-1] - pains[0])
-        if len(lefs) >= 2:
-            group["lefs"].append(lefs[-1] - lefs[0])
+        if len(lefs_totals) >= 2:
+            group["lefs"].append(lefs_totals[-1] - lefs_totals[0])
 
     def mean(values: list[int]) -> float | None:
         return round(sum(values) / len(values), 1) if values else None

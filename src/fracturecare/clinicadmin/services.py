@@ -11,6 +11,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.forms import ModelForm
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -54,7 +55,7 @@ def _action(obj: models.Model, verb: str) -> AuditAction:
 
 
 @transaction.atomic
-def settings_save(*, form: ModelForm, actor: User, request=None) -> models.Model:
+def settings_save(*, form: ModelForm, actor: User, request: HttpRequest | None = None) -> models.Model:
     """Save a validated settings form (with its many-to-many fields) and audit what changed."""
     verb = "updated" if form.instance.pk else "created"
     obj = form.save()
@@ -64,7 +65,7 @@ def settings_save(*, form: ModelForm, actor: User, request=None) -> models.Model
 
 
 @transaction.atomic
-def settings_delete(*, obj: models.Model, actor: User, request=None) -> None:
+def settings_delete(*, obj: models.Model, actor: User, request: HttpRequest | None = None) -> None:
     """Delete a shift, a day off or a clinic holiday, and audit it (the row's id stays in the log)."""
     verb = "deleted"
     action = _action(obj, verb)
@@ -90,7 +91,7 @@ class StaffInvitation:
     error: str = ""
 
 
-def staff_invite(*, data: dict, actor: User, request=None) -> StaffInvitation:
+def staff_invite(*, data: dict, actor: User, request: HttpRequest | None = None) -> StaffInvitation:
     """Create a staff login with no usable password and email it a link to choose one.
 
     The login is created (and audited) even if the mail server fails; the admin is then shown the
@@ -107,7 +108,9 @@ def staff_invite(*, data: dict, actor: User, request=None) -> StaffInvitation:
     return staff_send_link(user=user, actor=actor, request=request, audit=False)
 
 
-def staff_send_link(*, user: User, actor: User, request=None, audit: bool = True) -> StaffInvitation:
+def staff_send_link(
+    *, user: User, actor: User, request: HttpRequest | None = None, audit: bool = True
+) -> StaffInvitation:
     """Email `user` a fresh single-use link to choose a password."""
     link = set_password_link(user)
     clinic = clinic_details()
@@ -130,7 +133,7 @@ def staff_send_link(*, user: User, actor: User, request=None, audit: bool = True
 
 
 @transaction.atomic
-def staff_update(*, form: ModelForm, actor: User, request=None) -> User:
+def staff_update(*, form: ModelForm, actor: User, request: HttpRequest | None = None) -> User:
     """Save a staff login's name, role and active flag. A deactivated clinician (or one
     who is no longer a clinician) stops being bookable."""
     user: User = form.save()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm, ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,6 +50,14 @@ from fracturecare.scheduling.models import (
 admin_only = role_required(Role.CLINIC_ADMIN)
 
 
+def _signed_in_user(request: HttpRequest) -> User:
+    """The login behind a page that `admin_only` guards; a request without one is refused (403)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
 def _form_page(
     request: HttpRequest, form: BaseForm, *, title: str, back: str, intro: str = "", submit: str = "Save",
     extra: dict | None = None, template: str = "clinicadmin/form.html",
@@ -56,10 +67,12 @@ def _form_page(
     return render(request, template, context, status=status)
 
 
-def _save_or_show(request: HttpRequest, form: ModelForm, *, title: str, back: str, done: str, **page) -> HttpResponse:
+def _save_or_show(
+    request: HttpRequest, form: ModelForm, *, title: str, back: str, done: str, **page: Any
+) -> HttpResponse:
     """The usual settings edit: on a valid POST save (audited) and go back; otherwise show the form."""
     if request.method == "POST" and form.is_valid():
-        settings_save(form=form, actor=request.user, request=request)
+        settings_save(form=form, actor=_signed_in_user(request), request=request)
         messages.success(request, done)
         return redirect(back)
     return _form_page(request, form, title=title, back=back, **page)
@@ -79,7 +92,7 @@ def details(request: HttpRequest) -> HttpResponse:
     instance = clinic_profile()
     form = ClinicDetailsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        profile_save(form=form, actor=request.user, request=request)
+        profile_save(form=form, actor=_signed_in_user(request), request=request)
         messages.success(request, "Clinic details saved. The public pages show them now.")
         return redirect("clinicadmin:index")
     return _form_page(request, form, title="Clinic details", back=reverse("clinicadmin:index"),
@@ -94,7 +107,12 @@ def booking_policy(request: HttpRequest) -> HttpResponse:
     instance: ClinicProfile = clinic_profile()
     form = BookingPolicyForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        profile_save(form=form, actor=request.user, request=request, action=AuditAction.CLINIC_BOOKING_POLICY_UPDATED)
+        profile_save(
+            form=form,
+            actor=_signed_in_user(request),
+            request=request,
+            action=AuditAction.CLINIC_BOOKING_POLICY_UPDATED,
+        )
         messages.success(request, "Booking policy saved. Online booking follows it now.")
         return redirect("clinicadmin:index")
     return _form_page(request, form, title="Booking policy", back=reverse("clinicadmin:index"),
@@ -145,7 +163,7 @@ def hours(request: HttpRequest, pk: int) -> HttpResponse:
     form = AvailabilityRuleForm(request.POST or None, practitioner=practitioner)
     back = reverse("clinicadmin:hours", args=[pk])
     if request.method == "POST" and form.is_valid():
-        settings_save(form=form, actor=request.user, request=request)
+        settings_save(form=form, actor=_signed_in_user(request), request=request)
         messages.success(request, "Shift added. Online booking offers it now.")
         return redirect(back)
     return _form_page(request, form, title=f"Weekly hours: {practitioner}", back=reverse("clinicadmin:practitioners"),
@@ -161,7 +179,7 @@ def time_off(request: HttpRequest, pk: int) -> HttpResponse:
     form = AvailabilityExceptionForm(request.POST or None, practitioner=practitioner)
     back = reverse("clinicadmin:time_off", args=[pk])
     if request.method == "POST" and form.is_valid():
-        settings_save(form=form, actor=request.user, request=request)
+        settings_save(form=form, actor=_signed_in_user(request), request=request)
         messages.success(request, "Saved. Online booking follows it now.")
         return redirect(back)
     return _form_page(request, form, title=f"Time off and extra hours: {practitioner}",
@@ -173,7 +191,7 @@ def time_off(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(AvailabilityRule, pk=pk)
-    settings_delete(obj=rule, actor=request.user, request=request)
+    settings_delete(obj=rule, actor=_signed_in_user(request), request=request)
     messages.success(request, "Shift removed.")
     return redirect("clinicadmin:hours", rule.practitioner_id)
 
@@ -182,7 +200,7 @@ def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def time_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(AvailabilityException, pk=pk)
-    settings_delete(obj=entry, actor=request.user, request=request)
+    settings_delete(obj=entry, actor=_signed_in_user(request), request=request)
     messages.success(request, "Removed.")
     return redirect("clinicadmin:time_off", entry.practitioner_id)
 
@@ -196,7 +214,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
     form = ClinicClosureForm(request.POST or None)
     back = reverse("clinicadmin:holidays")
     if request.method == "POST" and form.is_valid():
-        settings_save(form=form, actor=request.user, request=request)
+        settings_save(form=form, actor=_signed_in_user(request), request=request)
         messages.success(request, "Holiday added: nobody can book that day.")
         return redirect(back)
     return _form_page(request, form, title="Clinic holidays", back=reverse("clinicadmin:index"), submit="Add holiday",
@@ -206,7 +224,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
 @admin_only
 @require_POST
 def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    settings_delete(obj=get_object_or_404(ClinicClosure, pk=pk), actor=request.user, request=request)
+    settings_delete(obj=get_object_or_404(ClinicClosure, pk=pk), actor=_signed_in_user(request), request=request)
     messages.success(request, "Holiday removed.")
     return redirect("clinicadmin:holidays")
 
@@ -241,7 +259,7 @@ def staff(request: HttpRequest) -> HttpResponse:
 def staff_invite_view(request: HttpRequest) -> HttpResponse:
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invitation = staff_invite(data=form.cleaned_data, actor=request.user, request=request)
+        invitation = staff_invite(data=form.cleaned_data, actor=_signed_in_user(request), request=request)
         return render(request, "clinicadmin/staff_invited.html", {"invitation": invitation})
     return _form_page(request, form, title="Invite a member of staff", back=reverse("clinicadmin:staff"),
                       submit="Create login and send invitation",
@@ -260,9 +278,9 @@ def _staff_user(pk: int) -> User:
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = _staff_user(pk)
-    form = StaffEditForm(request.POST or None, instance=member, actor=request.user)
+    form = StaffEditForm(request.POST or None, instance=member, actor=_signed_in_user(request))
     if request.method == "POST" and form.is_valid():
-        staff_update(form=form, actor=request.user, request=request)
+        staff_update(form=form, actor=_signed_in_user(request), request=request)
         messages.success(request, "Staff login saved.")
         return redirect("clinicadmin:staff")
     return _form_page(request, form, title=f"Staff: {member.get_full_name() or member.username}",
@@ -273,7 +291,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @admin_only
 @require_POST
 def staff_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = staff_send_link(user=_staff_user(pk), actor=request.user, request=request)
+    invitation = staff_send_link(user=_staff_user(pk), actor=_signed_in_user(request), request=request)
     return render(request, "clinicadmin/staff_invited.html", {"invitation": invitation, "resent": True})
 
 
@@ -298,7 +316,7 @@ def message_template_edit(request: HttpRequest, kind: str, channel: str) -> Http
         raise Http404("No such message.")
     back = reverse("clinicadmin:messages")
     if request.method == "POST" and "reset" in request.POST:
-        message_template_reset(kind=kind, channel=channel, actor=request.user, request=request)
+        message_template_reset(kind=kind, channel=channel, actor=_signed_in_user(request), request=request)
         messages.success(request, "Back to the default wording.")
         return redirect(back)
     subject, body, custom = template_for(kind, channel)
@@ -306,7 +324,7 @@ def message_template_edit(request: HttpRequest, kind: str, channel: str) -> Http
                                initial={"subject": subject, "body": body})
     if request.method == "POST" and form.is_valid():
         message_template_save(kind=kind, channel=channel, subject=form.cleaned_data.get("subject", ""),
-                              body=form.cleaned_data["body"], actor=request.user, request=request)
+                              body=form.cleaned_data["body"], actor=_signed_in_user(request), request=request)
         messages.success(request, "Message saved. The next one sent uses it.")
         return redirect(back)
     title = f"{TemplateKind(kind).label} — {Channel(channel).label.lower()}"

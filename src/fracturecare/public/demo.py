@@ -7,6 +7,8 @@ project's cited references (sources listed at the end of each article).
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from fracturecare.accounts.models import Role, User
 from fracturecare.public import services
 from fracturecare.public.models import Article, ArticleStatus, PatientStory
@@ -117,8 +119,15 @@ women at **40 ng/mL or more**.
     },
 ]
 
+class _StorySpec(TypedDict):
+    display_name: str
+    headline: str
+    body: str
+    published: bool
+
+
 # Invented for the demo; real stories need the patient's written consent before approval.
-STORIES = [
+STORIES: list[_StorySpec] = [
     {
         "display_name": "Maria (demo story), trail runner",
         "headline": "I learned to rest without losing my fitness",
@@ -157,9 +166,16 @@ def load(stdout) -> None:
     """Create the demo articles and stories that are missing."""
     editor = _editor()
     made = 0
-    for spec in ARTICLES:
-        if not Article.objects.filter(slug=spec["slug"]).exists():
-            services.article_create(actor=editor, status=ArticleStatus.PUBLISHED, **spec)
+    for article in ARTICLES:
+        if not Article.objects.filter(slug=article["slug"]).exists():
+            services.article_create(
+                actor=editor,
+                status=ArticleStatus.PUBLISHED,
+                slug=article["slug"],
+                title=article["title"],
+                summary=article["summary"],
+                body=article["body"],
+            )
             made += 1
     for spec in STORIES:
         if PatientStory.objects.filter(headline=spec["headline"]).exists():

@@ -10,9 +10,11 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.public.models import Article, ArticleStatus, ContactMessage, PatientStory
@@ -27,7 +29,13 @@ CONTACT_RATE_LIMITED = "You have sent several messages in the last hour. Please 
 
 @transaction.atomic
 def contact_message_submit(
-    *, name: str, email: str = "", phone: str = "", message: str, ip_address: str | None = None, request=None
+    *,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    message: str,
+    ip_address: str | None = None,
+    request: HttpRequest | None = None,
 ) -> ContactMessage:
     """Store a message from the public contact form, or raise RateLimited / ValidationError."""
     key = client_key_for(ip_address)
@@ -46,7 +54,9 @@ def contact_message_submit(
 
 
 @transaction.atomic
-def contact_message_set_read(*, message: ContactMessage, actor, read: bool = True, request=None) -> ContactMessage:
+def contact_message_set_read(
+    *, message: ContactMessage, actor: User, read: bool = True, request: HttpRequest | None = None
+) -> ContactMessage:
     """Mark a message read (by `actor`, now) or back to unread."""
     if read and message.read_at is None:
         message.read_at, message.read_by = timezone.now(), actor
@@ -69,7 +79,9 @@ STORY_FIELDS = ("display_name", "headline", "body")
 
 
 @transaction.atomic
-def story_create(*, actor, display_name: str, headline: str, body: str, request=None) -> PatientStory:
+def story_create(
+    *, actor: User, display_name: str, headline: str, body: str, request: HttpRequest | None = None
+) -> PatientStory:
     """Add a story as a draft: it stays off the site until consent is recorded and it is approved."""
     story = PatientStory(display_name=display_name, headline=headline, body=body)
     story.full_clean()
@@ -79,7 +91,9 @@ def story_create(*, actor, display_name: str, headline: str, body: str, request=
 
 
 @transaction.atomic
-def story_update(*, story: PatientStory, actor, request=None, **fields) -> PatientStory:
+def story_update(
+    *, story: PatientStory, actor: User, request: HttpRequest | None = None, **fields: str
+) -> PatientStory:
     """Change a story's text. Editing the words withdraws approval: the new text needs a fresh look."""
     unknown = set(fields) - set(STORY_FIELDS)
     if unknown:
@@ -97,7 +111,9 @@ def story_update(*, story: PatientStory, actor, request=None, **fields) -> Patie
 
 
 @transaction.atomic
-def story_record_consent(*, story: PatientStory, actor, note: str, request=None) -> PatientStory:
+def story_record_consent(
+    *, story: PatientStory, actor: User, note: str, request: HttpRequest | None = None
+) -> PatientStory:
     """Record that the patient agreed in writing to publication, and how."""
     note = (note or "").strip()
     if not note:
@@ -110,7 +126,7 @@ def story_record_consent(*, story: PatientStory, actor, note: str, request=None)
 
 
 @transaction.atomic
-def story_withdraw_consent(*, story: PatientStory, actor, request=None) -> PatientStory:
+def story_withdraw_consent(*, story: PatientStory, actor: User, request: HttpRequest | None = None) -> PatientStory:
     """The patient withdrew consent: take the story down and clear the consent together."""
     story.approved_at, story.approved_by = None, None
     story.consent_recorded_at, story.consent_recorded_by, story.consent_note = None, None, ""
@@ -121,7 +137,7 @@ def story_withdraw_consent(*, story: PatientStory, actor, request=None) -> Patie
 
 
 @transaction.atomic
-def story_approve(*, story: PatientStory, actor, request=None) -> PatientStory:
+def story_approve(*, story: PatientStory, actor: User, request: HttpRequest | None = None) -> PatientStory:
     """Publish a story. Refused unless the patient's consent is on record."""
     if story.consent_recorded_at is None:
         raise ValidationError("Record the patient's consent before approving this story.")
@@ -133,7 +149,7 @@ def story_approve(*, story: PatientStory, actor, request=None) -> PatientStory:
 
 
 @transaction.atomic
-def story_unpublish(*, story: PatientStory, actor, request=None) -> PatientStory:
+def story_unpublish(*, story: PatientStory, actor: User, request: HttpRequest | None = None) -> PatientStory:
     """Take a story off the site, keeping the consent record."""
     story.approved_at, story.approved_by = None, None
     story.full_clean()
@@ -163,13 +179,13 @@ def _apply_status(article: Article, status: str) -> None:
 @transaction.atomic
 def article_create(
     *,
-    actor,
+    actor: User,
     title: str,
     summary: str,
     body: str,
     slug: str = "",
     status: str = ArticleStatus.DRAFT,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Article:
     """Create an article; an empty slug is made from the title."""
     article = Article(title=title, summary=summary, body=body, author=actor, slug=slug or _unique_slug(title))
@@ -181,7 +197,7 @@ def article_create(
 
 
 @transaction.atomic
-def article_update(*, article: Article, actor, request=None, **fields) -> Article:
+def article_update(*, article: Article, actor: User, request: HttpRequest | None = None, **fields: str) -> Article:
     """Change an article. Publishing stamps the first publication date; it is kept on later edits."""
     unknown = set(fields) - set(ARTICLE_FIELDS)
     if unknown:

@@ -7,13 +7,17 @@ login page (role_required).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fracturecare.accounts.models import Role
+from fracturecare.accounts.models import Role, User
 from fracturecare.accounts.permissions import STAFF, role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
@@ -31,7 +35,15 @@ INBOX_PER_PAGE = 25
 ADMIN_LIST_PER_PAGE = 50
 
 
-def _apply_validation_error(form, exc: ValidationError) -> None:
+def _signed_in_user(request: HttpRequest) -> User:
+    """The login behind a page that `role_required` guards; a request without one is refused (403)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
+def _apply_validation_error(form: BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form's fields where they exist, else on top."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -45,7 +57,7 @@ def _apply_validation_error(form, exc: ValidationError) -> None:
 
 @require_GET
 @role_required(*INBOX_READERS)
-def inbox(request):
+def inbox(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     page = page_of(Paginator(selectors.inbox_messages(unread_only=unread_only), INBOX_PER_PAGE), request)
     audit_record(
@@ -60,20 +72,20 @@ def inbox(request):
 
 @require_GET
 @role_required(*INBOX_READERS)
-def inbox_message(request, pk: int):
+def inbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(selectors.inbox_messages(), pk=pk)
     audit_record(actor=request.user, action=AuditAction.CONTACT_VIEWED, obj=message, request=request)
     # Opening a message is reading it; "mark unread" puts it back for a colleague.
-    services.contact_message_set_read(message=message, actor=request.user, read=True, request=request)
+    services.contact_message_set_read(message=message, actor=_signed_in_user(request), read=True, request=request)
     return render(request, "public/staff/inbox_message.html", {"message": message})
 
 
 @require_POST
 @role_required(*INBOX_READERS)
-def inbox_mark(request, pk: int):
+def inbox_mark(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(ContactMessage, pk=pk)
     read = request.POST.get("read") == "1"
-    services.contact_message_set_read(message=message, actor=request.user, read=read, request=request)
+    services.contact_message_set_read(message=message, actor=_signed_in_user(request), read=read, request=request)
     messages.success(request, f"Message from {message.name} marked {'read' if read else 'unread'}.")
     return redirect("public:inbox")
 
@@ -83,18 +95,18 @@ def inbox_mark(request, pk: int):
 
 @require_GET
 @role_required(*SITE_EDITORS)
-def story_admin_list(request):
+def story_admin_list(request: HttpRequest) -> HttpResponse:
     page = page_of(Paginator(selectors.stories_for_staff(), ADMIN_LIST_PER_PAGE), request)
     return render(request, "public/staff/story_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SITE_EDITORS)
-def story_admin_create(request):
+def story_admin_create(request: HttpRequest) -> HttpResponse:
     form = StoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            story = services.story_create(actor=request.user, request=request, **form.cleaned_data)
+            story = services.story_create(actor=_signed_in_user(request), request=request, **form.cleaned_data)
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -106,7 +118,7 @@ def story_admin_create(request):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SITE_EDITORS)
-def story_admin_edit(request, pk: int):
+def story_admin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     story = get_object_or_404(PatientStory, pk=pk)
     if request.method == "GET":
         audit_record(actor=request.user, action=AuditAction.STORY_VIEWED, obj=story, request=request)
@@ -115,7 +127,7 @@ def story_admin_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         was_published = story.is_published
         try:
-            services.story_update(story=story, actor=request.user, request=request, **form.cleaned_data)
+            services.story_update(story=story, actor=_signed_in_user(request), request=request, **form.cleaned_data)
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -130,7 +142,9 @@ def story_admin_edit(request, pk: int):
     return render(request, "public/staff/story_form.html", context, status=400 if form.errors else 200)
 
 
-def _story_action(request, pk: int, action, done: str, *, consent: bool = False):
+def _story_action(
+    request: HttpRequest, pk: int, action: Callable[..., PatientStory], done: str, *, consent: bool = False
+) -> HttpResponse:
     """Run one publishing step on a story; a refusal re-renders the story page with the reason."""
     story = get_object_or_404(PatientStory, pk=pk)
     consent_form = ConsentForm(request.POST if consent else None)
@@ -140,12 +154,12 @@ def _story_action(request, pk: int, action, done: str, *, consent: bool = False)
                 raise ValidationError({"consent_note": consent_form.errors.get("consent_note")})
             action(
                 story=story,
-                actor=request.user,
+                actor=_signed_in_user(request),
                 note=consent_form.cleaned_data["consent_note"],
                 request=request,
             )
         else:
-            action(story=story, actor=request.user, request=request)
+            action(story=story, actor=_signed_in_user(request), request=request)
     except ValidationError as exc:
         story.refresh_from_db()
         form = StoryForm(initial={f: getattr(story, f) for f in services.STORY_FIELDS})
@@ -164,13 +178,13 @@ def _story_action(request, pk: int, action, done: str, *, consent: bool = False)
 
 @require_POST
 @role_required(*SITE_EDITORS)
-def story_admin_consent(request, pk: int):
+def story_admin_consent(request: HttpRequest, pk: int) -> HttpResponse:
     return _story_action(request, pk, services.story_record_consent, "Consent recorded.", consent=True)
 
 
 @require_POST
 @role_required(*SITE_EDITORS)
-def story_admin_withdraw_consent(request, pk: int):
+def story_admin_withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     return _story_action(
         request, pk, services.story_withdraw_consent, "Consent withdrawn; the story is off the website."
     )
@@ -178,13 +192,13 @@ def story_admin_withdraw_consent(request, pk: int):
 
 @require_POST
 @role_required(*SITE_EDITORS)
-def story_admin_approve(request, pk: int):
+def story_admin_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _story_action(request, pk, services.story_approve, "Story approved: it is now on the website.")
 
 
 @require_POST
 @role_required(*SITE_EDITORS)
-def story_admin_unpublish(request, pk: int):
+def story_admin_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     return _story_action(request, pk, services.story_unpublish, "Story taken off the website.")
 
 
@@ -193,18 +207,18 @@ def story_admin_unpublish(request, pk: int):
 
 @require_GET
 @role_required(*SITE_EDITORS)
-def article_admin_list(request):
+def article_admin_list(request: HttpRequest) -> HttpResponse:
     page = page_of(Paginator(selectors.articles_for_staff(), ADMIN_LIST_PER_PAGE), request)
     return render(request, "public/staff/article_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SITE_EDITORS)
-def article_admin_create(request):
+def article_admin_create(request: HttpRequest) -> HttpResponse:
     form = ArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            article = services.article_create(actor=request.user, request=request, **form.cleaned_data)
+            article = services.article_create(actor=_signed_in_user(request), request=request, **form.cleaned_data)
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -220,13 +234,15 @@ def article_admin_create(request):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SITE_EDITORS)
-def article_admin_edit(request, pk: int):
+def article_admin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     initial = {f: getattr(article, f) for f in services.ARTICLE_FIELDS}
     form = ArticleForm(request.POST or None, initial=initial, instance=article)
     if request.method == "POST" and form.is_valid():
         try:
-            services.article_update(article=article, actor=request.user, request=request, **form.cleaned_data)
+            services.article_update(
+                article=article, actor=_signed_in_user(request), request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,7 +26,7 @@ STORIES_PER_PAGE = 12
 
 
 @require_GET
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     condition_url = reverse("public:condition", args=[HOME_CONDITION])
     context = {
         "summary": condition_summary(slug=HOME_CONDITION),
@@ -39,18 +39,18 @@ def home(request):
 
 
 @require_GET
-def condition(request, slug: str):
+def condition(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "public/condition.html", condition_page_context(request, slug=slug))
 
 
 @require_GET
-def article_list(request):
+def article_list(request: HttpRequest) -> HttpResponse:
     page = page_of(Paginator(selectors.articles_published(), ARTICLES_PER_PAGE), request)
     return render(request, "public/article_list.html", {"page": page})
 
 
 @require_GET
-def article_detail(request, slug: str):
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_published_get(slug=slug)
     context = {
         "article": article,
@@ -61,13 +61,13 @@ def article_detail(request, slug: str):
 
 
 @require_GET
-def story_list(request):
+def story_list(request: HttpRequest) -> HttpResponse:
     page = page_of(Paginator(selectors.stories_published(), STORIES_PER_PAGE), request)
     return render(request, "public/story_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
-def contact(request):
+def contact(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "public/contact.html", {"form": ContactForm()})
     form = ContactForm(request.POST)
@@ -98,7 +98,7 @@ def contact(request):
 
 
 @require_GET
-def robots_txt(request):
+def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /clinic/",
@@ -110,7 +110,7 @@ def robots_txt(request):
 
 
 @require_GET
-def sitemap_xml(request):
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
     """The public pages search engines may index: home, condition pages, articles, stories, contact."""
     kb = load_knowledge()
     urls = [absolute_url(reverse("public:home"))]
@@ -125,5 +125,5 @@ def sitemap_xml(request):
 
 
 @require_GET
-def contact_sent(request):
+def contact_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "public/contact_sent.html")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from django.forms import BaseForm
 from django.http import JsonResponse
 from ninja import Router, Schema
 
@@ -70,8 +71,8 @@ def _invalid(errors: list[tuple[str, str]], status: int = 422) -> JsonResponse:
     )
 
 
-def _form_errors(form, prefix: str = "") -> list[tuple[str, str]]:
-    out = []
+def _form_errors(form: BaseForm, prefix: str = "") -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
     for name, messages in form.errors.items():
         field = name if name != "__all__" else "request"
         out.extend((f"{prefix}{field}", str(m)) for m in messages)
@@ -156,7 +157,7 @@ def _parse_booking(payload) -> tuple[dict | None, list[tuple[str, str]]]:
         red_flags = {}
     for question in emergency_signs(red_flags):
         errors.append((f"red_flags.{question.key}", EMERGENCY_MESSAGE))
-    if errors:
+    if errors or patient_form is None:  # no patient form means "patient" is already among the errors
         return None, errors
     return {
         "appointment_type": slot_form.cleaned_data["type"],

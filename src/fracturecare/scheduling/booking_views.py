@@ -11,7 +11,7 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,7 +47,9 @@ def _online_type(slug: str) -> AppointmentType:
     return get_object_or_404(AppointmentType, slug=slug, active=True, bookable_online=True)
 
 
-def _slot_picker_context(request, appointment_type, *, ignore=None) -> dict:
+def _slot_picker_context(
+    request: HttpRequest, appointment_type: AppointmentType, *, ignore: Appointment | None = None
+) -> dict:
     """Days with free times (a page of DAYS_SHOWN days), and the times on the chosen day."""
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=max_advance_days(appointment_type))
@@ -75,19 +77,19 @@ def _slot_picker_context(request, appointment_type, *, ignore=None) -> dict:
         "appointment_type": appointment_type,
         "days": [{"date": d, "count": len(by_day.get(d, []))} for d in days],
         "chosen": chosen,
-        "groups": slots_by_practitioner(by_day.get(chosen, [])),
+        "groups": slots_by_practitioner(by_day.get(chosen, []) if chosen is not None else []),
         "later": later if later <= horizon else None,
         "earlier": first_day - datetime.timedelta(days=DAYS_SHOWN) if first_day > today else None,
         "tz_name": clinic_profile().time_zone,
     }
 
 
-def book(request):
+def book(request: HttpRequest) -> HttpResponse:
     """Step 1: what kind of visit."""
     return render(request, "scheduling/book_types.html", {"types": appointment_types_online()})
 
 
-def book_slots(request, type_slug: str):
+def book_slots(request: HttpRequest, type_slug: str) -> HttpResponse:
     """Step 2: a day, then a time."""
     appointment_type = _online_type(type_slug)
     return render(request, "scheduling/book_slots.html", _slot_picker_context(request, appointment_type))
@@ -97,12 +99,12 @@ def book_slots(request, type_slug: str):
 HONEYPOT = "website"
 
 
-def _details_forms(data=None):
+def _details_forms(data: QueryDict | None = None) -> tuple[PatientDetailsForm, IntakeForm]:
     return PatientDetailsForm(data), IntakeForm(data)
 
 
 @require_http_methods(["GET", "POST"])
-def book_details(request, type_slug: str):
+def book_details(request: HttpRequest, type_slug: str) -> HttpResponse:
     """Step 3: who you are, why you are coming, and the safety screen; then book."""
     appointment_type = _online_type(type_slug)
     source = request.POST if request.method == "POST" else request.GET
@@ -179,7 +181,7 @@ def book_details(request, type_slug: str):
     return redirect("scheduling:book_done", token=manage_token(appointment))
 
 
-def _appointment_from_token(request, token: str) -> Appointment:
+def _appointment_from_token(request: HttpRequest, token: str) -> Appointment:
     """The booking behind a link; opening it is a read of the patient's appointment, so it is audited."""
     pk = appointment_id_from_token(token)
     if pk is None:
@@ -197,7 +199,7 @@ def _appointment_from_token(request, token: str) -> Appointment:
     return appointment
 
 
-def book_done(request, token: str):
+def book_done(request: HttpRequest, token: str) -> HttpResponse:
     """Step 4: confirmed."""
     appointment = _appointment_from_token(request, token)
     return render(request, "scheduling/book_done.html", {"appointment": appointment, "token": token})
@@ -211,7 +213,7 @@ def _changeable(appointment: Appointment) -> bool:
     )
 
 
-def manage(request, token: str):
+def manage(request: HttpRequest, token: str) -> HttpResponse:
     """The page behind the email link: see, cancel or move the booking."""
     appointment = _appointment_from_token(request, token)
     return render(
@@ -227,7 +229,7 @@ def manage(request, token: str):
 
 
 @require_http_methods(["GET", "POST"])
-def manage_cancel(request, token: str):
+def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _appointment_from_token(request, token)
     if not _changeable(appointment):
         messages.error(request, "This appointment can no longer be changed online. Please call us.")
@@ -240,7 +242,7 @@ def manage_cancel(request, token: str):
 
 
 @require_http_methods(["GET", "POST"])
-def manage_reschedule(request, token: str):
+def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _appointment_from_token(request, token)
     if not _changeable(appointment):
         messages.error(request, "This appointment can no longer be changed online. Please call us.")

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fracturecare.accounts.models import Role
+from fracturecare.accounts.models import Role, User
 from fracturecare.accounts.permissions import STAFF, role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
@@ -84,6 +85,14 @@ from fracturecare.scheduling.waitlist import WAITLIST_FANOUT
 DESK = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 
 
+def _signed_in_user(request: HttpRequest) -> User:
+    """The login behind a page that `role_required` guards; a request without one is refused (403)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
 def _day(request: HttpRequest) -> datetime.date:
     # A date we cannot show is refused with a 400 naming it, never a server error or a silent "today".
     return cleaned_or_refuse(DayForm(request.GET)).get("date") or timezone.localdate()
@@ -99,7 +108,9 @@ def _searched(request: HttpRequest, query: str) -> list[Patient]:
     return found
 
 
-def _free_times(appointment_type, day, *, ignore=None) -> list[dict]:
+def _free_times(
+    appointment_type: AppointmentType, day: datetime.date, *, ignore: Appointment | None = None
+) -> list[dict]:
     slots = free_slots(
         appointment_type=appointment_type, start_date=day, end_date=day, enforce_notice=False, ignore_appointment=ignore
     )
@@ -138,7 +149,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     _, end = local_day_bounds(days[-1])
     types = list(AppointmentType.objects.filter(active=True).order_by("-new_patients", "name"))
     free_type = query["type"] or (types[0] if types else None)
-    can_edit = request.user.role in DESK
+    can_edit = _signed_in_user(request).role in DESK
     practitioners = calendar_practitioners(practitioner.pk if practitioner else None)
     free = []
     if can_edit and free_type is not None:
@@ -165,7 +176,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         step_minutes=free_type.slot_step_minutes if free_type else 30,
     )
 
-    def link(**changes) -> str:
+    def link(**changes: object) -> str:
         params = {
             "view": view,
             "date": day.isoformat(),
@@ -201,8 +212,10 @@ def schedule(request: HttpRequest) -> HttpResponse:
             "colour_practitioner_link": link(colour="practitioner"),
             "here": request.get_full_path(),
             "legend": [
-                (thing.name if colour == "type" else thing.display_name, i % PALETTE_SIZE)
-                for i, thing in enumerate(types if colour == "type" else practitioners)
+                (name, i % PALETTE_SIZE)
+                for i, name in enumerate(
+                    [t.name for t in types] if colour == "type" else [p.display_name for p in practitioners]
+                )
             ],
         },
     )
@@ -251,7 +264,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "appointment": appointment,
             "next_statuses": [(s, labels[s]) for s in STATUS_TRANSITIONS.get(appointment.status, ())],
-            "can_edit": request.user.role in DESK,
+            "can_edit": _signed_in_user(request).role in DESK,
             "next": _safe_next(request, _schedule_url(appointment)),
         },
     )
@@ -268,7 +281,7 @@ def appointment_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_safe_next(request, _schedule_url(appointment)))
     try:
         appointment = appointment_set_status(
-            appointment=appointment, status=status, actor=request.user, request=request
+            appointment=appointment, status=status, actor=_signed_in_user(request), request=request
         )
     except BookingInvalid as exc:
         messages.error(request, exc.errors[0][1])
@@ -376,7 +389,7 @@ def desk_book(request: HttpRequest) -> HttpResponse:
             reason=reason,
             intake=intake,
             source=BookingSource.FRONT_DESK,
-            booked_by=request.user,
+            booked_by=_signed_in_user(request),
             request=request,
             text_consent=text_consent,
         )
@@ -396,7 +409,7 @@ def _desk_book_series(
     context: dict,
     appointment_type: AppointmentType,
     chosen: dict,
-    patient,
+    patient: Patient | None,
     details: PatientDetails | None,
     reason: str,
     intake: dict,
@@ -426,7 +439,7 @@ def _desk_book_series(
                 patient=patient,
                 details=details,
                 intake=intake,
-                booked_by=request.user,
+                booked_by=_signed_in_user(request),
                 request=request,
                 text_consent=text_consent,
             )
@@ -480,7 +493,7 @@ def appointment_move_view(request: HttpRequest, pk: int) -> HttpResponse:
                     appointment=appointment,
                     start=form.cleaned_data["start"],
                     practitioner=form.cleaned_data["practitioner"],
-                    actor=request.user,
+                    actor=_signed_in_user(request),
                     request=request,
                     enforce_notice=False,
                 )
@@ -514,7 +527,7 @@ def appointment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         try:
-            appointment = appointment_cancel(appointment=appointment, actor=request.user, request=request)
+            appointment = appointment_cancel(appointment=appointment, actor=_signed_in_user(request), request=request)
         except BookingInvalid as exc:
             messages.error(request, exc.errors[0][1])
         else:
@@ -554,7 +567,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def outbox_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(OutboxMessage, pk=pk)
-    outbox_retry(message=message, actor=request.user, request=request)
+    outbox_retry(message=message, actor=_signed_in_user(request), request=request)
     messages.success(request, "Queued again; the sender will try within a minute.")
     return redirect("scheduling:outbox")
 
@@ -575,7 +588,7 @@ def waitlist(request: HttpRequest) -> HttpResponse:
                 earliest=data["earliest"],
                 latest=data["latest"],
                 note=data["note"],
-                actor=request.user,
+                actor=_signed_in_user(request),
                 request=request,
             )
             messages.success(request, f"{data['patient'].full_name} is on the waiting list.")
@@ -607,7 +620,7 @@ def waitlist(request: HttpRequest) -> HttpResponse:
 @require_POST
 def waitlist_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(WaitlistEntry.objects.select_related("patient"), pk=pk)
-    waitlist_remove(entry=entry, actor=request.user, request=request)
+    waitlist_remove(entry=entry, actor=_signed_in_user(request), request=request)
     messages.success(request, f"{entry.patient.full_name} is off the waiting list.")
     return redirect("scheduling:waitlist")
 

@@ -235,7 +235,7 @@ class CalendarQueryForm(forms.Form):
         parts = []
         for name, errors in self.errors.items():
             given = self.data.get(name, "")
-            parts.append(f"{name}={given!r}: {' '.join(errors)}")
+            parts.append(f"{name}={given!r}: {' '.join(str(e) for e in errors)}")
         return "; ".join(parts)
 
 

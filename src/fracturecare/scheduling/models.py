@@ -13,12 +13,16 @@ appointments would need the same row, so the second insert fails, whatever the c
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import ManyRelatedManager
 
 #: The size of one occupancy cell. Durations, buffers and slot steps are multiples of it.
 CELL_MINUTES = 5
@@ -55,7 +59,9 @@ class Practitioner(models.Model):
     colour = models.CharField(max_length=7, default="#2a7ab0", validators=[HEX_COLOUR],
                               help_text="their colour on the calendar")
     active = models.BooleanField(default=True)
-    appointment_types = models.ManyToManyField("AppointmentType", related_name="practitioners", blank=True)
+    appointment_types: models.ManyToManyField[AppointmentType, Any] = models.ManyToManyField(
+        "AppointmentType", related_name="practitioners", blank=True
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "id"]
@@ -75,6 +81,10 @@ class Practitioner(models.Model):
 
 
 class AppointmentType(models.Model):
+    if TYPE_CHECKING:
+        # The reverse of Practitioner.appointment_types, which django-stubs does not derive from a string reference.
+        practitioners: ManyRelatedManager[Practitioner, Any]
+
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)

@@ -77,12 +77,14 @@ def _claim(message_id: int, now: datetime.datetime) -> bool:
 def _not_needed_reason(message: OutboxMessage, now: datetime.datetime) -> str:
     if message.channel == MessageChannel.SMS and not may_text(message.to_phone):
         return "opted out of texts"
-    if message.waitlist_offer_id:
-        offer = message.waitlist_offer
+    offer = message.waitlist_offer
+    if offer is not None:
         if offer.state != WaitlistOffer.State.OPEN or offer.expires_at <= now:
             return "offer no longer open"
         return ""
     appointment = message.appointment
+    if appointment is None:  # the outbox_has_subject constraint rules this out
+        raise ValueError(f"outbox message {message.pk} has neither an appointment nor an offer")
     if message.kind != MessageKind.CANCELLATION and appointment.status in RELEASED_STATUSES:
         return "appointment cancelled"
     if message.kind == MessageKind.REMINDER and appointment.start <= now:
@@ -102,7 +104,7 @@ def _deliver(message: OutboxMessage) -> tuple[str, str]:
     accepted = email.send(fail_silently=False)
     if accepted != 1:
         raise RuntimeError("the mail backend accepted no message")
-    return email.subject, email.extra_headers["Message-ID"]
+    return str(email.subject), email.extra_headers["Message-ID"]
 
 
 def _finish(message: OutboxMessage, **fields) -> None:

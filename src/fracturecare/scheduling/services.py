@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.clinic.selectors import is_late_cancellation
@@ -39,7 +41,7 @@ from fracturecare.scheduling.models import (
     WaitlistOffer,
 )
 from fracturecare.scheduling.queueing import queue_for_patient, text_consent_record
-from fracturecare.scheduling.slots import find_slot
+from fracturecare.scheduling.slots import Slot, find_slot
 from fracturecare.scheduling.waitlist import waitlist_offer_freed
 
 #: Reminders go out this long before the visit, unless the booking is too close for one.
@@ -105,7 +107,11 @@ def _identity_lock(details: PatientDetails) -> None:
 
 @transaction.atomic
 def patient_match_or_create(
-    *, details: PatientDetails, actor=None, actor_label: str = "", request=None
+    *,
+    details: PatientDetails,
+    actor: User | None = None,
+    actor_label: str = "",
+    request: HttpRequest | None = None,
 ) -> tuple[Patient, bool]:
     """A new patient record for a booking with `details`; never an existing chart.
 
@@ -156,7 +162,9 @@ def _release_time(appointment: Appointment) -> None:
     PatientTimeCell.objects.filter(appointment=appointment).delete()
 
 
-def _patient_busy(patient: Patient, start, end, ignore: Appointment | None = None) -> bool:
+def _patient_busy(
+    patient: Patient, start: datetime.datetime, end: datetime.datetime, ignore: Appointment | None = None
+) -> bool:
     rows = PatientTimeCell.objects.filter(patient=patient, at__gte=start, at__lt=end)
     if ignore is not None:
         rows = rows.exclude(appointment=ignore)
@@ -180,7 +188,15 @@ def _drop_pending(appointment: Appointment, kinds: tuple[str, ...]) -> None:
     ).update(status=MessageStatus.CANCELLED, retry_at=None, updated_at=timezone.now())
 
 
-def _check_slot(*, appointment_type, practitioner, start, now, enforce_notice, ignore=None):
+def _check_slot(
+    *,
+    appointment_type: AppointmentType,
+    practitioner: Practitioner,
+    start: datetime.datetime,
+    now: datetime.datetime,
+    enforce_notice: bool,
+    ignore: Appointment | None = None,
+) -> Slot:
     """The slot at `start`, or an error saying whether it is taken or was never offered."""
     slot = find_slot(
         appointment_type=appointment_type,
@@ -213,7 +229,7 @@ class BookingRateLimited(RateLimited):
     the same exception family, plus how long until a booking is possible again.
     """
 
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int) -> None:
         super().__init__(BOOKING_RATE_LIMITED)
         self.retry_after = retry_after
 
@@ -245,13 +261,13 @@ def appointment_book(
     details: PatientDetails | None = None,
     intake: dict | None = None,
     source: str = BookingSource.ONLINE,
-    booked_by=None,
+    booked_by: User | None = None,
     actor_label: str = "",
-    request=None,
+    request: HttpRequest | None = None,
     now: datetime.datetime | None = None,
     ip_address: str | None = None,
     text_consent: bool = False,
-    series=None,
+    series: uuid.UUID | None = None,
 ) -> Appointment:
     """Book a slot for an existing `patient` or for the person in `details` (matched or created).
 
@@ -273,6 +289,8 @@ def appointment_book(
         appointment_type=appointment_type, practitioner=practitioner, start=start, now=now, enforce_notice=online
     )
     if patient is None:
+        if details is None:  # ruled out at the top; said again so the type of `details` is known here
+            raise ValueError("give exactly one of patient and details")
         patient, _ = patient_match_or_create(details=details, actor=booked_by, actor_label=actor_label, request=request)
     if _patient_busy(patient, slot.start, slot.end):
         raise SlotUnavailable(PATIENT_BUSY)
@@ -331,7 +349,12 @@ def _locked(appointment: Appointment) -> Appointment:
 
 @transaction.atomic
 def appointment_cancel(
-    *, appointment: Appointment, actor=None, actor_label: str = "", request=None, now=None
+    *,
+    appointment: Appointment,
+    actor: User | None = None,
+    actor_label: str = "",
+    request: HttpRequest | None = None,
+    now: datetime.datetime | None = None,
 ) -> Appointment:
     """Cancel and give the time back at once. Cancelling twice changes nothing.
 
@@ -372,10 +395,10 @@ def appointment_move(
     appointment: Appointment,
     start: datetime.datetime,
     practitioner: Practitioner | None = None,
-    actor=None,
+    actor: User | None = None,
     actor_label: str = "",
-    request=None,
-    now=None,
+    request: HttpRequest | None = None,
+    now: datetime.datetime | None = None,
     enforce_notice: bool = True,
 ) -> Appointment:
     """Move a confirmed appointment to another free slot (optionally another practitioner).
@@ -437,7 +460,12 @@ STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 @transaction.atomic
 def appointment_set_status(
-    *, appointment: Appointment, status: str, actor=None, actor_label: str = "", request=None
+    *,
+    appointment: Appointment,
+    status: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    request: HttpRequest | None = None,
 ) -> Appointment:
     """Arrived, in treatment, completed, no-show (or back a step to undo a slip). Audited.
 
@@ -525,8 +553,8 @@ def series_book(
     patient: Patient | None = None,
     details: PatientDetails | None = None,
     intake: dict | None = None,
-    booked_by=None,
-    request=None,
+    booked_by: User | None = None,
+    request: HttpRequest | None = None,
     text_consent: bool = False,
 ) -> list[Appointment]:
     """Book every start as one weekly series, all or none (a clash rolls everything back)."""
@@ -564,8 +592,8 @@ def waitlist_add(
     earliest: datetime.time | None,
     latest: datetime.time | None,
     note: str = "",
-    actor=None,
-    request=None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> WaitlistEntry:
     """Put a patient on the waiting list. Audited."""
     entry = WaitlistEntry(
@@ -585,7 +613,9 @@ def waitlist_add(
 
 
 @transaction.atomic
-def waitlist_remove(*, entry: WaitlistEntry, actor=None, request=None) -> WaitlistEntry:
+def waitlist_remove(
+    *, entry: WaitlistEntry, actor: User | None = None, request: HttpRequest | None = None
+) -> WaitlistEntry:
     """Take an entry off the waiting list. Audited."""
     WaitlistEntry.objects.filter(pk=entry.pk, state=WaitlistEntry.State.WAITING).update(
         state=WaitlistEntry.State.REMOVED
@@ -599,7 +629,9 @@ OFFER_GONE = "Sorry, this time has already been taken or the offer has expired. 
 
 
 @transaction.atomic
-def waitlist_claim(*, offer: WaitlistOffer, request=None, now: datetime.datetime | None = None) -> Appointment:
+def waitlist_claim(
+    *, offer: WaitlistOffer, request: HttpRequest | None = None, now: datetime.datetime | None = None
+) -> Appointment:
     """The patient claims an offered time: the first claim books it; later ones get OFFER_GONE."""
     now = now or timezone.now()
     offer = (
