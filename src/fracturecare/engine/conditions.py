@@ -38,7 +38,8 @@ def _compare(op: str, value: Any, expected: Any) -> bool:
     if op == "is":
         if isinstance(expected, bool) or isinstance(value, bool):
             return value is expected
-        return bool(value == expected)
+        equal: bool = value == expected
+        return equal
     if op == "in":
         return value in expected
     if op == "contains":

@@ -55,11 +55,13 @@ def _point_in_scope(scope: JSON, point: JSON, kb: Knowledge) -> bool:
     if "points" in scope:
         return point["code"] in scope["points"]
     if "pregnancy_rule" in scope:
-        return bool(data["pregnancy"]["rule"] == scope["pregnancy_rule"])
+        same_rule: bool = data["pregnancy"]["rule"] == scope["pregnancy_rule"]
+        return same_rule
     if "point_flags" in scope:
         return bool(set(scope["point_flags"]) & set(data["flags"]))
     if "injured_site" in scope:
-        return bool(point["code"] == "ASHI")
+        is_ashi: bool = point["code"] == "ASHI"
+        return is_ashi
     return False
 
 
