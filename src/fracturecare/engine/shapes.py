@@ -9,13 +9,10 @@ satisfies this protocol.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 if TYPE_CHECKING:
-    # Types only: the validator is built by the loader and passed in.
-    from jsonschema.exceptions import ValidationError
-
     from fracturecare.engine.vocab import Vocabulary
 
 #: A JSON object: a case section, a knowledge-base entry, a plan or a part of one.
@@ -26,10 +23,28 @@ Case: TypeAlias = Mapping[str, Any]
 Facts: TypeAlias = dict[str, Any]
 
 
+class CaseViolation(Protocol):
+    """One way a case breaks its JSON Schema, as the validator reports it (a jsonschema ValidationError).
+
+    Spelled out here because the engine may not import jsonschema (the loader builds the validator).
+    """
+
+    @property
+    def message(self) -> str: ...
+    @property
+    def validator(self) -> object: ...  # the schema keyword that failed: "required", "enum" …
+    @property
+    def validator_value(self) -> Any: ...  # that keyword's value in the schema
+    @property
+    def instance(self) -> Any: ...  # the offending value in the case
+    @property
+    def absolute_path(self) -> Sequence[str | int]: ...
+
+
 class CaseValidator(Protocol):
     """A compiled JSON Schema validator for the case contract (a jsonschema validator)."""
 
-    def iter_errors(self, instance: Any) -> Iterator[ValidationError]: ...
+    def iter_errors(self, instance: Any) -> Iterator[CaseViolation]: ...
 
 
 class Knowledge(Protocol):

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from fracturecare.engine.conditions import holds
 from fracturecare.engine.errors import CaseError, FieldError
 from fracturecare.engine.facts import flatten_case
-from fracturecare.engine.shapes import JSON, Case, CaseValidator
-
-if TYPE_CHECKING:
-    from jsonschema.exceptions import ValidationError
+from fracturecare.engine.shapes import JSON, Case, CaseValidator, CaseViolation
 
 
-def _field(error: ValidationError) -> str:
+def _field(error: CaseViolation) -> str:
     path = [str(p) for p in error.absolute_path]
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else ""
@@ -23,10 +20,9 @@ def _field(error: ValidationError) -> str:
     return ".".join(p for p in path if p) or "(case)"
 
 
-def _message(error: ValidationError) -> str:
+def _message(error: CaseViolation) -> str:
     if error.validator == "enum":
-        # An enum error always carries the schema's list of allowed values.
-        allowed = ", ".join(map(str, cast("list[Any]", error.validator_value)))
+        allowed = ", ".join(map(str, error.validator_value))
         return f"{error.instance!r} is not one of: {allowed}"
     if error.validator == "required":
         return "is required"
