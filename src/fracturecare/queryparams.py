@@ -47,7 +47,8 @@ def cleaned_or_refuse(form: forms.Form) -> dict[str, Any]:
     for field, errors in form.errors.items():
         value = form.data.get(field, "") if field != "__all__" else ""
         label = f"{field}={str(value)[:40]!r}" if field != "__all__" else "query"
-        problems.append(f"{label}: {' '.join(errors)}")
+        # Each entry iterates as its message text already; str() tells the type checker so.
+        problems.append(f"{label}: {' '.join(map(str, errors))}")
     raise QueryRefused("; ".join(problems))
 
 
