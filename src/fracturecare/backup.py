@@ -25,7 +25,7 @@ import struct
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -115,7 +115,7 @@ def decrypt_stream(source: IO[bytes], target: IO[bytes], passphrase: str) -> Non
 # --------------------------------------------------------------------------------------------
 
 
-def _pg_env(db: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+def _pg_env(db: Mapping[str, Any]) -> tuple[list[str], dict[str, str]]:
     args = []
     for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if db.get(key):
@@ -220,7 +220,7 @@ def sqlite_has_data(path: Path) -> bool:
         return any(db.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() for table in tables)
 
 
-def _pg_has_data(db: dict[str, Any], name: str) -> bool:
+def _pg_has_data(db: Mapping[str, Any], name: str) -> bool:
     args, env = _pg_env(db)
     done = subprocess.run(
         ["psql", *args, "--dbname", name, "-tAc",

@@ -20,6 +20,8 @@ _FALSE = {"0", "false", "no", "off"}
 def env_str(name: str, default: str) -> str: ...
 @overload
 def env_str(name: str, default: None = None) -> str | None: ...
+
+
 def env_str(name: str, default: str | None = None) -> str | None:
     """Return the variable, or `default` when it is unset or empty."""
     value = os.environ.get(name, "")

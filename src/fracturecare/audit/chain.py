@@ -75,7 +75,12 @@ def _lock() -> None:
 
 def _head() -> tuple[int, str]:
     last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "seal").first()
-    return (last[0], last[1]) if last else (0, GENESIS)
+    if last is None:
+        return 0, GENESIS
+    seq, seal = last
+    if seq is None:  # excluded by the filter; the column itself is nullable
+        raise RuntimeError("audit chain head has no sequence number")
+    return seq, seal
 
 
 def _prepare(events: Sequence[AuditEvent], seq: int, prev: str, key: bytes) -> None:

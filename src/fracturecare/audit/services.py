@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
+from django.http import HttpRequest
+
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.chain import append
 from fracturecare.audit.models import AuditEvent
@@ -12,12 +17,12 @@ from fracturecare.ratelimit import client_ip
 
 def audit_record(
     *,
-    actor=None,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
     action: AuditAction | str,
-    patient=None,
+    patient: Model | None = None,
     obj: Any = None,
-    data: dict | None = None,
-    request=None,
+    data: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
     actor_label: str = "",
 ) -> AuditEvent:
     """Append one audit event.
@@ -32,7 +37,9 @@ def audit_record(
         raise ValueError(f"unknown audit action {action!r}: add it to fracturecare.audit.actions.AuditAction") from None
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return append(AuditEvent(
+    # The audit layer sits below accounts and patients, so it cannot name their models; django-stubs
+    # types these foreign keys as the concrete User and Patient only.
+    return append(AuditEvent(  # type: ignore[misc]
         actor=actor,
         actor_label=actor_label or (actor.get_username() if actor else "anonymous"),
         action=action.value,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -19,7 +20,7 @@ PAGE_SIZE = 50
 
 @role_required(Role.CLINIC_ADMIN)
 @require_GET
-def audit_log(request):
+def audit_log(request: HttpRequest) -> HttpResponse:
     """Filter by patient, actor, action and date range; 50 events a page. The viewing is itself audited."""
     form = AuditFilterForm(request.GET or None)
     valid = not form.is_bound or form.is_valid()

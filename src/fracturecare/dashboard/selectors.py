@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -21,6 +22,9 @@ from fracturecare.programmes.selectors import programme_stages
 from fracturecare.scheduling.models import Appointment
 from fracturecare.scheduling.safety import PAIN_AREAS, SAFETY_QUESTIONS, SafetyQuestion
 from fracturecare.scheduling.selectors import day_schedule
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 #: How many rows each list shows; the heading gives the full count.
 LIST_LIMIT = 25
@@ -97,10 +101,10 @@ def _today_flags(patient_ids: set[int], appointments: list[Appointment], plans: 
     for pid, status in consents.items():
         if not (status[FormKind.CONSENT_ACUPUNCTURE].current and status[FormKind.CONSENT_DRY_NEEDLING].current):
             flags[pid].append(FLAG_CONSENT_MISSING)
-    for a in appointments:
+    for appointment in appointments:
         # The booking's safety screen was not asked (front desk) or had a yes: ask it at the visit.
-        if intake_of(a).screen != "clear" and FLAG_RESCREEN_DUE not in flags[a.patient_id]:
-            flags[a.patient_id].append(FLAG_RESCREEN_DUE)
+        if intake_of(appointment).screen != "clear" and FLAG_RESCREEN_DUE not in flags[appointment.patient_id]:
+            flags[appointment.patient_id].append(FLAG_RESCREEN_DUE)
     for pid, plan in plans.items():
         if plan.triage_level in URGENT_LEVELS:
             flags[pid].append(FLAG_URGENT)
@@ -139,7 +143,16 @@ def clinician_day(*, user, day: datetime.date) -> list[TodayRow]:
 # --- plans ----------------------------------------------------------------------------------
 
 
-def _open_plans() -> QuerySet[Plan]:
+class _OpenPlanFields(TypedDict):
+    """What `_open_plans` annotates each plan with."""
+
+    last_version: int | None
+    next_version: int
+    pending: bool
+    superseded: bool
+
+
+def _open_plans() -> QuerySet[WithAnnotations[Plan, _OpenPlanFields]]:
     """Each patient's newest plan when it has something to sign: never signed, or changed since.
 
     Only the newest plan per patient counts: an older draft was superseded by a re-evaluation.

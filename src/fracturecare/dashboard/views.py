@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from fracturecare.accounts.models import Role
+from fracturecare.accounts.models import Role, User
 from fracturecare.accounts.permissions import STAFF, role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
@@ -17,10 +20,11 @@ from fracturecare.scheduling.selectors import day_schedule, outbox_problems
 
 @role_required(*STAFF)
 @require_GET
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     """Clinicians and admins: today's patients and what waits on them. Front desk: the day and the inbox."""
+    user = cast(User, request.user)  # role_required let only signed-in staff through
     today = timezone.localdate()
-    if request.user.role == Role.FRONT_DESK:
+    if user.role == Role.FRONT_DESK:
         columns = day_schedule(today)
         context = {
             "today": today,
@@ -33,23 +37,27 @@ def home(request):
                      data={"view": "front_desk", "appointments": context["booked"]}, request=request)
         return render(request, "dashboard/front_desk.html", context)
 
+    appointments = selectors.clinician_day(user=user, day=today)
+    awaiting = selectors.plans_awaiting_signature(user=user)
+    urgent = selectors.urgent_plans_unsigned()
+    flagged = selectors.patients_not_improving(user=user, today=today)
     context = {
         "today": today,
-        "appointments": selectors.clinician_day(user=request.user, day=today),
-        "awaiting": selectors.plans_awaiting_signature(user=request.user),
-        "urgent": selectors.urgent_plans_unsigned(),
-        "flagged": selectors.patients_not_improving(user=request.user, today=today),
-        "clinic_wide": request.user.role == Role.CLINIC_ADMIN,
+        "appointments": appointments,
+        "awaiting": awaiting,
+        "urgent": urgent,
+        "flagged": flagged,
+        "clinic_wide": user.role == Role.CLINIC_ADMIN,
     }
     # Patient names and clinical flags are on this page: the read is logged, with what it held.
     audit_record(
         actor=request.user, action=AuditAction.DASHBOARD_VIEWED,
         data={
             "view": "clinical",
-            "appointments": len(context["appointments"]),
-            "awaiting_signature": context["awaiting"].total,
-            "urgent_unsigned": context["urgent"].total,
-            "not_improving": context["flagged"].total,
+            "appointments": len(appointments),
+            "awaiting_signature": awaiting.total,
+            "urgent_unsigned": urgent.total,
+            "not_improving": flagged.total,
         },
         request=request,
     )

@@ -38,7 +38,8 @@ def _compare(op: str, value: Any, expected: Any) -> bool:
     if op == "is":
         if isinstance(expected, bool) or isinstance(value, bool):
             return value is expected
-        return value == expected
+        equal: bool = value == expected
+        return equal
     if op == "in":
         return value in expected
     if op == "contains":
@@ -47,14 +48,17 @@ def _compare(op: str, value: Any, expected: Any) -> bool:
         return any(item in value for item in expected)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
+    # Both sides are numbers here (a rule's bound is a number by the knowledge-base schema).
+    number: float = value
+    bound: float = expected
     if op == "lt":
-        return value < expected
+        return number < bound
     if op == "lte":
-        return value <= expected
+        return number <= bound
     if op == "gt":
-        return value > expected
+        return number > bound
     if op == "gte":
-        return value >= expected
+        return number >= bound
     raise ValueError(f"unknown condition operator {op!r}")
 
 

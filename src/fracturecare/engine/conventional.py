@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fracturecare.engine.conditions import holds
+from fracturecare.engine.shapes import JSON, Facts
 
 URGENT = ("emergency", "urgent_referral")
 
 
-def current_phase(level: str, phases: list[dict]) -> dict:
+def current_phase(level: str, phases: list[JSON]) -> JSON:
     """The phase a newly evaluated case is in: triage while a referral is urgent, else protection."""
     wanted = "triage" if level in URGENT else "protection"
     by_id = {p["id"]: p for p in phases}
     return by_id.get(wanted) or min(phases, key=lambda p: p["order"])
 
 
-def conventional_items(facts: dict[str, Any], conventional: dict) -> list[dict]:
+def conventional_items(facts: Facts, conventional: JSON) -> list[JSON]:
     """Items whose condition holds, ordered by phase then file order."""
     order = {p["id"]: p["order"] for p in conventional["phases"]}
     chosen = [item for item in conventional["items"] if holds(item.get("when", {"always": True}), facts)]
@@ -36,7 +35,7 @@ def conventional_items(facts: dict[str, Any], conventional: dict) -> list[dict]:
     ]
 
 
-def hold_for_urgent(level: str, items: list[dict], conventional: dict) -> tuple[list[dict], dict] | None:
+def hold_for_urgent(level: str, items: list[JSON], conventional: JSON) -> tuple[list[JSON], JSON] | None:
     """Under an emergency or urgent referral, keep only protection and referral care.
 
     The knowledge base's `urgent_hold` names the phases that stay and the items that go (e.g.

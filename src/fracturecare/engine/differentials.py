@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fracturecare.engine.conditions import holds
+from fracturecare.engine.shapes import JSON, Facts
 
 
-def differentials(facts: dict[str, Any], conditions: list[dict]) -> list[dict]:
+def differentials(facts: Facts, conditions: list[JSON]) -> list[JSON]:
     """Every knowledge-base condition whose `prompt_when` holds, in file order."""
     return [
         {

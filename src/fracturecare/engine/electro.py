@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fracturecare.engine.screening import ANY_AREA, Screened
+from fracturecare.engine.shapes import JSON, Facts, Knowledge
 
 SIDES = {"left": {"left"}, "right": {"right"}, "bilateral": {"left", "right"}, "midline": set()}
 
 
-def assign_electroacupuncture(facts: dict[str, Any], site: dict, screened: Screened, kb) -> dict | None:
+def assign_electroacupuncture(facts: Facts, site: JSON, screened: Screened, kb: Knowledge) -> JSON | None:
     """Mark the first workable electrode pair; return a warning dict when EA was wanted but not given.
 
     A pair runs on one limb and one side, never on the injured limb (no current across the

@@ -7,7 +7,7 @@ same values.
 
 from __future__ import annotations
 
-from typing import Any
+from fracturecare.engine.shapes import JSON, Case, Facts
 
 # Facts derived from the case and the knowledge base, beyond the case's own fields.
 DERIVED_PATHS = frozenset(
@@ -36,9 +36,9 @@ PREFERENCE_DEFAULTS = {"acupuncture": True, "dry_needling": True, "electroacupun
 CONFIRMED_RESULTS = ("stress_reaction", "stress_fracture", "complete_fracture", "displaced_fracture")
 
 
-def case_paths(case_schema: dict) -> frozenset[str]:
+def case_paths(case_schema: JSON) -> frozenset[str]:
     """All dotted paths a case can carry, read from the case schema."""
-    paths = set()
+    paths: set[str] = set()
     for section, spec in case_schema["properties"].items():
         if spec.get("type") == "object":
             paths.update(f"{section}.{name}" for name in spec.get("properties", {}))
@@ -47,9 +47,9 @@ def case_paths(case_schema: dict) -> frozenset[str]:
     return frozenset(paths)
 
 
-def flatten_case(case: dict, *, defaults: bool = True) -> dict[str, Any]:
+def flatten_case(case: Case, *, defaults: bool = True) -> Facts:
     """Case fields as a flat dict of dotted paths, with contract defaults applied unless told not to."""
-    facts: dict[str, Any] = {}
+    facts: Facts = {}
     for section, value in case.items():
         if isinstance(value, dict):
             for name, inner in value.items():

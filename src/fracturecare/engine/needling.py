@@ -10,19 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from fracturecare.engine.conditions import holds
+from fracturecare.engine.shapes import JSON, Facts, Knowledge
 
 
-def _item_area(point: dict, site: dict) -> str:
-    return site["body_area"] if point["code"] == "ASHI" else point["region"]
+def _item_area(point: JSON, site: JSON) -> str:
+    area: str = site["body_area"] if point["code"] == "ASHI" else point["region"]
+    return area
 
 
-def candidate_points(facts: dict[str, Any], site: dict, kb) -> list[dict]:
+def candidate_points(facts: Facts, site: JSON, kb: Knowledge) -> list[JSON]:
     """Every point the knowledge base's selection offers for this case, in selection order."""
     side = facts["injury.side"]
-    points: list[dict] = []
+    points: list[JSON] = []
     seen: set[str] = set()
 
-    def add(code: str, laterality: str, reason: str, citations: list[str], tag: str, **extra) -> None:
+    def add(code: str, laterality: str, reason: str, citations: list[str], tag: str, **extra: Any) -> None:
         if code in seen:
             return
         seen.add(code)
@@ -61,12 +63,12 @@ def candidate_points(facts: dict[str, Any], site: dict, kb) -> list[dict]:
     return points
 
 
-def _default_laterality(point: dict) -> str:
+def _default_laterality(point: JSON) -> str:
     code = point["code"]
     return "midline" if code.startswith(("GV", "CV")) else "bilateral"
 
 
-def candidate_targets(facts: dict[str, Any], site: dict, kb) -> list[dict]:
+def candidate_targets(facts: Facts, site: JSON, kb: Knowledge) -> list[JSON]:
     """Dry-needling targets: the muscles next to the injured bone, on the injured side."""
     side = facts["injury.side"]
     target_side = "bilateral" if side == "midline" else side

@@ -11,6 +11,7 @@ from fracturecare.engine.electro import assign_electroacupuncture
 from fracturecare.engine.facts import flatten_case
 from fracturecare.engine.needling import candidate_points, candidate_targets
 from fracturecare.engine.screening import screen
+from fracturecare.engine.shapes import JSON, Case, Facts, Knowledge
 from fracturecare.engine.site import expected_return, grade_facts, resolve_site
 from fracturecare.engine.triad import score_triad
 from fracturecare.engine.triage import triage
@@ -23,7 +24,7 @@ ENGINE_VERSION = "2.0.0"
 _SOURCE_FIELDS = ("title", "citation", "pmid", "pmcid", "doi", "url", "strength", "kind")
 
 
-def make_plan(case: Any, kb) -> dict:
+def make_plan(case: Any, kb: Knowledge) -> JSON:
     """Validate `case` and return its plan. Pure: the same case and knowledge give the same plan.
 
     Raises CaseError naming every offending field when the case breaks the contract.
@@ -58,7 +59,7 @@ def make_plan(case: Any, kb) -> dict:
 
     tri = triage(facts, kb.red_flags)
     window, _ = expected_return(facts, site, kb.grading)
-    warnings: list[dict] = []
+    warnings: list[JSON] = []
     acupuncture, dry_needling = _needling(facts, site, tri, kb, warnings)
     warnings[:0] = [*_plan_warnings(facts, site, region_matched, tri, triad, kb),
                     *_rule_warnings(facts, kb.red_flags.get("warnings", []))]
@@ -121,7 +122,7 @@ def make_plan(case: Any, kb) -> dict:
     return plan
 
 
-def _needling(facts, site, tri, kb, warnings) -> tuple[dict, dict]:
+def _needling(facts: Facts, site: JSON, tri: JSON, kb: Knowledge, warnings: list[JSON]) -> tuple[JSON, JSON]:
     wants_acu = facts["preferences.acupuncture"] is not False
     wants_dn = facts["preferences.dry_needling"] is not False
     if tri["needling"] in ("none", "deferred"):
@@ -167,7 +168,7 @@ def _needling(facts, site, tri, kb, warnings) -> tuple[dict, dict]:
     return acupuncture, dry_needling
 
 
-def _questions(case: dict, site: dict, region_matched: bool, kb) -> list[dict]:
+def _questions(case: Case, site: JSON, region_matched: bool, kb: Knowledge) -> list[JSON]:
     """What the clinician should record next for a narrower plan (today: a missing region)."""
     injury = case["injury"]
     if region_matched or injury.get("region") is not None:
@@ -181,7 +182,7 @@ def _questions(case: dict, site: dict, region_matched: bool, kb) -> list[dict]:
     }]
 
 
-def _rule_warnings(facts: dict[str, Any], rules: list[dict]) -> list[dict]:
+def _rule_warnings(facts: Facts, rules: list[JSON]) -> list[JSON]:
     """Plan warnings the knowledge base states as data (red_flags.yaml `warnings`)."""
     return [
         {"code": rule["id"], "text": rule["text"], "severity": rule["severity"],
@@ -190,11 +191,13 @@ def _rule_warnings(facts: dict[str, Any], rules: list[dict]) -> list[dict]:
     ]
 
 
-def _plan_warnings(facts, site, region_matched, tri, triad, kb) -> list[dict]:
+def _plan_warnings(facts: Facts, site: JSON, region_matched: bool, tri: JSON, triad: JSON | None,
+                   kb: Knowledge) -> list[JSON]:
     warnings = []
     if not region_matched:
         given = facts.get("injury.region")
-        bone = kb.bones.labels.get(site["bone"], site["bone"]).lower()
+        bone_code: str = site["bone"]
+        bone = kb.bones.labels.get(bone_code, bone_code).lower()
         if given is None:
             text = (f"No region recorded for the {bone}: planned as {site['label']}, the highest-risk region "
                     "of this bone, until the region is known. Record the region (examination or imaging); "
@@ -263,7 +266,7 @@ def _plan_warnings(facts, site, region_matched, tri, triad, kb) -> list[dict]:
     return warnings
 
 
-def _citations(plan: dict, kb) -> list[dict]:
+def _citations(plan: JSON, kb: Knowledge) -> list[JSON]:
     """Every cited source in the plan, in first-seen order, with its identifiers."""
     seen: dict[str, None] = {}
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from fracturecare.engine.shapes import JSON
+
 WIDTH = 100
 
 
@@ -11,11 +13,11 @@ def _wrap(text: str, indent: str = "    ") -> str:
     return textwrap.fill(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
-def _cites(item: dict) -> str:
+def _cites(item: JSON) -> str:
     return "[" + ", ".join(item.get("citations", [])) + "]"
 
 
-def render_text(plan: dict) -> str:
+def render_text(plan: JSON) -> str:
     """Render a plan as plain text, every line with its reason and source."""
     out: list[str] = []
     tri = plan["triage"]

@@ -14,10 +14,12 @@ In order:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fracturecare.engine.conditions import holds
+from fracturecare.engine.shapes import JSON, Facts, Knowledge
 
 OPPOSITE = {"left": "right", "right": "left"}
 ANY_AREA = "*"  # key in Screened.ea_blocked_sides for a rule that closes one whole side
@@ -25,17 +27,17 @@ ANY_AREA = "*"  # key in Screened.ea_blocked_sides for a rule that closes one wh
 
 @dataclass
 class Screened:
-    points: list[dict]
-    targets: list[dict]
-    excluded_points: list[dict] = field(default_factory=list)
-    excluded_targets: list[dict] = field(default_factory=list)
-    warnings: list[dict] = field(default_factory=list)
-    ea_blocked: list[dict] = field(default_factory=list)  # rules that forbid or limit EA
-    ea_blocked_sides: dict[str, set[str]] = field(default_factory=dict)  # limb area -> sides
+    points: list[JSON]
+    targets: list[JSON]
+    excluded_points: list[JSON] = field(default_factory=list)
+    excluded_targets: list[JSON] = field(default_factory=list)
+    warnings: list[JSON] = field(default_factory=list)
+    ea_blocked: list[JSON] = field(default_factory=list)  # rules that forbid or limit EA
+    ea_blocked_sides: dict[str, set[str]] = field(default_factory=JSON)  # limb area -> sides
     ea_blocked_points: set[str] = field(default_factory=set)  # codes that may not carry a current
 
 
-def _exclusion(rule: dict, **key) -> dict:
+def _exclusion(rule: JSON, **key: Any) -> JSON:
     return {
         **key,
         "why": rule["why"],
@@ -46,22 +48,24 @@ def _exclusion(rule: dict, **key) -> dict:
     }
 
 
-def _point_in_scope(scope: dict, point: dict, kb) -> bool:
+def _point_in_scope(scope: JSON, point: JSON, kb: Knowledge) -> bool:
     data = kb.points[point["code"]]
     if "all" in scope:
         return True
     if "points" in scope:
         return point["code"] in scope["points"]
     if "pregnancy_rule" in scope:
-        return data["pregnancy"]["rule"] == scope["pregnancy_rule"]
+        same_rule: bool = data["pregnancy"]["rule"] == scope["pregnancy_rule"]
+        return same_rule
     if "point_flags" in scope:
         return bool(set(scope["point_flags"]) & set(data["flags"]))
     if "injured_site" in scope:
-        return point["code"] == "ASHI"
+        is_ashi: bool = point["code"] == "ASHI"
+        return is_ashi
     return False
 
 
-def _target_in_scope(scope: dict, target: dict, kb) -> bool:
+def _target_in_scope(scope: JSON, target: JSON, kb: Knowledge) -> bool:
     if "all" in scope or "injured_site" in scope:
         return True
     if "muscle_flags" in scope:
@@ -69,7 +73,8 @@ def _target_in_scope(scope: dict, target: dict, kb) -> bool:
     return False
 
 
-def _apply(items: list[dict], rule: dict, side_key: str, name_key: str, in_scope, excluded: list[dict]) -> bool:
+def _apply(items: list[JSON], rule: JSON, side_key: str, name_key: str, in_scope: Callable[[JSON, JSON], bool],
+           excluded: list[JSON]) -> bool:
     """Apply one rule to a list of items in place; return whether it touched any."""
     scope, touched, kept = rule["scope"], False, []
     for item in items:
@@ -105,7 +110,7 @@ def _apply(items: list[dict], rule: dict, side_key: str, name_key: str, in_scope
     return touched
 
 
-def _site_rules(facts: dict[str, Any], site: dict, result: Screened, kb) -> None:
+def _site_rules(facts: Facts, site: JSON, result: Screened, kb: Knowledge) -> None:
     side = facts["injury.side"]
     kept = []
     for point in result.points:
@@ -146,7 +151,7 @@ def _site_rules(facts: dict[str, Any], site: dict, result: Screened, kb) -> None
     result.targets[:] = targets
 
 
-def screen(facts: dict[str, Any], site: dict, points: list[dict], targets: list[dict], kb) -> Screened:
+def screen(facts: Facts, site: JSON, points: list[JSON], targets: list[JSON], kb: Knowledge) -> Screened:
     """Apply the site rules, then every contraindication rule whose condition holds for the case."""
     result = Screened(points=points, targets=targets)
     _site_rules(facts, site, result, kb)
@@ -187,7 +192,7 @@ def screen(facts: dict[str, Any], site: dict, points: list[dict], targets: list[
     return result
 
 
-def _drop_broken_pairs(result: Screened, kb) -> None:
+def _drop_broken_pairs(result: Screened, kb: Knowledge) -> None:
     """A combination is used as a pair: when one member is gone, its partner goes too."""
     remaining = {p["code"] for p in result.points}
     for point in list(result.points):

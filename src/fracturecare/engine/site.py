@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from fracturecare.engine.conditions import holds
+from fracturecare.engine.shapes import JSON, Facts
 
 
-def _codes(site: dict) -> set[str]:
+def _codes(site: JSON) -> set[str]:
     return {r if isinstance(r, str) else r["code"] for r in site.get("regions", [])}
 
 
-def _risk_rank(site: dict) -> int:
+def _risk_rank(site: JSON) -> int:
     return 1 if site["risk"]["class"] == "high" else 0
 
 
-def resolve_site(injury: dict, sites: list[dict]) -> tuple[dict, bool]:
+def resolve_site(injury: JSON, sites: list[JSON]) -> tuple[JSON, bool]:
     """Return (site, region_matched) for the injury's bone, region and ray.
 
     The most specific site whose `regions` and `rays` both fit wins (the higher risk on a tie).
@@ -28,10 +29,10 @@ def resolve_site(injury: dict, sites: list[dict]) -> tuple[dict, bool]:
     if not bone_sites:
         raise ValueError(f"no site for bone {bone!r}")  # the contract check refuses unknown bones first
 
-    def ray_fits(site: dict) -> bool:
+    def ray_fits(site: JSON) -> bool:
         return ray is None or "rays" not in site or ray in site["rays"]
 
-    def pick(candidates: list[dict]) -> dict:
+    def pick(candidates: list[JSON]) -> JSON:
         # max() keeps the first of equals, so file order breaks the last tie.
         return max(candidates, key=lambda s: (_risk_rank(s), "regions" in s, "rays" in s))
 
@@ -53,7 +54,7 @@ def resolve_site(injury: dict, sites: list[dict]) -> tuple[dict, bool]:
     return max(generic or bone_sites, key=_risk_rank), False
 
 
-def grade_facts(facts: dict[str, Any], grading: dict) -> dict[str, Any]:
+def grade_facts(facts: Facts, grading: JSON) -> dict[str, Any]:
     """Derived grade facts: fracture line yes/no/unknown and the surgical pathway."""
     line: bool | None = None
     for system in grading["systems"]:
@@ -73,7 +74,7 @@ def grade_facts(facts: dict[str, Any], grading: dict) -> dict[str, Any]:
     }
 
 
-def expected_return(facts: dict[str, Any], site: dict, grading: dict) -> tuple[dict | None, dict]:
+def expected_return(facts: Facts, site: JSON, grading: JSON) -> tuple[JSON | None, JSON]:
     """The expected return window (weeks) and the rule that set it (or None with its rule)."""
     for rule in grading["recovery"]:
         if not holds(rule["when"], facts):

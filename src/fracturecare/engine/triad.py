@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fracturecare.engine.conditions import holds
+from fracturecare.engine.shapes import JSON, Facts
 
 
-def score_triad(facts: dict[str, Any], triad: dict) -> dict | None:
+def score_triad(facts: Facts, triad: JSON) -> JSON | None:
     """Score the CRA when the case carries data for it, else None.
 
     Items the case cannot answer count 0 and are listed in `missing`, so the score is a floor.

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fracturecare.engine.conditions import holds
+from fracturecare.engine.shapes import JSON, Facts
 
 
-def triage(facts: dict[str, Any], red_flags: dict) -> dict:
+def triage(facts: Facts, red_flags: JSON) -> JSON:
     """Return {level, needling, reasons, fired} for the case.
 
     With no rule fired the level is `proceed`; a red flag always wins over treatment.

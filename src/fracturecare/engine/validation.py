@@ -7,9 +7,10 @@ from typing import Any
 from fracturecare.engine.conditions import holds
 from fracturecare.engine.errors import CaseError, FieldError
 from fracturecare.engine.facts import flatten_case
+from fracturecare.engine.shapes import JSON, Case, CaseValidator, CaseViolation
 
 
-def _field(error) -> str:
+def _field(error: CaseViolation) -> str:
     path = [str(p) for p in error.absolute_path]
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else ""
@@ -19,7 +20,7 @@ def _field(error) -> str:
     return ".".join(p for p in path if p) or "(case)"
 
 
-def _message(error) -> str:
+def _message(error: CaseViolation) -> str:
     if error.validator == "enum":
         allowed = ", ".join(map(str, error.validator_value))
         return f"{error.instance!r} is not one of: {allowed}"
@@ -33,7 +34,7 @@ def _message(error) -> str:
     return error.message
 
 
-def validate_case(case: Any, validator) -> None:
+def validate_case(case: Any, validator: CaseValidator) -> None:
     """Raise CaseError naming every field of `case` that breaks the contract."""
     if not isinstance(case, dict):
         raise CaseError([FieldError("(case)", f"a case must be a JSON object, got {type(case).__name__}")])
@@ -43,7 +44,7 @@ def validate_case(case: Any, validator) -> None:
         raise CaseError(found)
 
 
-def check_contradictions(case: dict, contradictions: list[dict]) -> None:
+def check_contradictions(case: Case, contradictions: list[JSON]) -> None:
     """Raise CaseError for every contract-listed combination of values the case holds at once."""
     facts = flatten_case(case, defaults=False)
     found = [FieldError(item["fields"][0], item["message"]) for item in contradictions if holds(item["when"], facts)]

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fracturecare.engine.shapes import JSON
+from fracturecare.knowledge import KnowledgeBase
+
 # Conventional-care categories that are things the patient does at home or between visits.
 HOME_CATEGORIES = (
     "rest_and_load",
@@ -72,14 +75,14 @@ class HandoutContent:
     stage_detail: str = ""  # e.g. the programme step, when the patient's current stage says more than the phase
 
 
-def _advice(item: dict) -> Advice | None:
+def _advice(item: JSON) -> Advice | None:
     text = item.get("plain")
     if not text:  # clinician-only wording is not put in front of patients
         return None
     return Advice(title=item.get("title", ""), text=text, citations=list(item.get("citations", [])))
 
 
-def _warnings(kb) -> list[WarningGroup]:
+def _warnings(kb: KnowledgeBase) -> list[WarningGroup]:
     """Warning signs in the knowledge base's patient wording, falling back to its red-flag reasons.
 
     The patient wording is the public condition page's "when to get help" list
@@ -104,23 +107,25 @@ def _warnings(kb) -> list[WarningGroup]:
     return groups
 
 
-def _point_label(point: dict, kb) -> str:
+def _point_label(point: JSON, kb: KnowledgeBase) -> str:
     known = kb.points.get(point["code"], {})
     name = point.get("name") or known.get("name", "")
     english = known.get("english")
     label = point["code"] if not name or name == point["code"] else f"{point['code']} {name}"
     if english:
         label += f" ({english})"
-    return f"{label}, {SIDE_WORDS.get(point.get('laterality'), point.get('laterality', ''))}"
+    side: str = point.get("laterality", "")
+    return f"{label}, {SIDE_WORDS.get(side, side)}"
 
 
-def _target_label(target: dict, kb) -> str:
+def _target_label(target: JSON, kb: KnowledgeBase) -> str:
     name = kb.muscles.get(target["muscle"], {}).get("name") or target["muscle"].replace("_", " ")
-    return f"{name}, {SIDE_WORDS.get(target.get('side'), target.get('side', ''))}"
+    side: str = target.get("side", "")
+    return f"{name}, {SIDE_WORDS.get(side, side)}"
 
 
 def handout_content(
-    snapshot: dict, kb, *, patient_first_name: str, current_phase: str = "", stage_detail: str = ""
+    snapshot: JSON, kb: KnowledgeBase, *, patient_first_name: str, current_phase: str = "", stage_detail: str = ""
 ) -> HandoutContent:
     """Everything the handout shows, from a signed plan version's snapshot.
 
@@ -131,7 +136,7 @@ def handout_content(
     injury = plan.get("injury", {})
     triage = plan.get("triage", {})
     level = triage.get("level", "")
-    level_meta = next((lv for lv in kb.red_flags.get("levels", []) if lv["id"] == level), {})
+    level_meta: JSON = next((lv for lv in kb.red_flags.get("levels", []) if lv["id"] == level), {})
     weeks = plan.get("risk", {}).get("expected_return_weeks") or {}
     expected = ""
     if weeks.get("min") is not None and weeks.get("max") is not None:
@@ -171,7 +176,7 @@ def handout_content(
     )
 
 
-def _citation_text(kb, cid: str) -> str:
+def _citation_text(kb: KnowledgeBase, cid: str) -> str:
     source = kb.sources.get(cid, {}) if hasattr(kb, "sources") else {}
     text = source.get("citation") or source.get("title") or cid
     for key, prefix in (("pmid", "PMID "), ("doi", "doi:")):

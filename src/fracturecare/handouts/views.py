@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +20,8 @@ from fracturecare.planning.models import Plan
 
 @role_required(*CLINICAL)
 @require_http_methods(["GET"])
-def plan_pdf(request, plan_id: int):
+def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The patient handout of the plan's latest signed version, as a PDF download (audited)."""
     try:
         plan = Plan.objects.select_related("patient").get(pk=plan_id)
     except Plan.DoesNotExist:

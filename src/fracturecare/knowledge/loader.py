@@ -7,7 +7,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ import yaml
 
 from fracturecare.engine.conditions import paths_in
 from fracturecare.engine.facts import DERIVED_PATHS, case_paths
+from fracturecare.engine.shapes import JSON
 from fracturecare.engine.vocab import Vocabulary, build_vocabulary, normalise
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -55,77 +56,90 @@ class KnowledgeBase:
     version: str
     digest: str
     files: dict[str, Any]
-    sources: dict[str, dict]
-    sites: list[dict]
-    points: dict[str, dict]
-    combinations: dict[str, dict]
-    muscles: dict[str, dict]
-    case_schema: dict
+    sources: dict[str, JSON]
+    sites: list[JSON]
+    points: dict[str, JSON]
+    combinations: dict[str, JSON]
+    muscles: dict[str, JSON]
+    case_schema: JSON
+    # A jsonschema validator (engine.shapes.CaseValidator); None only inside a pickled cache entry,
+    # which knowledge/cache.py replaces with a fresh validator on load.
     case_validator: Any = field(repr=False)
     limb_points: dict[str, frozenset[str]] = field(repr=False)
     vocabularies: dict[str, Vocabulary] = field(default_factory=dict, repr=False)
     bones: Vocabulary = field(default_factory=lambda: Vocabulary("bones", {}, {}), repr=False)
     regions: dict[str, Vocabulary] = field(default_factory=dict, repr=False)
     none_words: frozenset[str] = frozenset()
-    contradictions: list[dict] = field(default_factory=list, repr=False)
+    contradictions: list[JSON] = field(default_factory=list, repr=False)
 
     def regions_of(self, bone: str) -> list[tuple[str, str]]:
         """(code, label) of every region the sites data lists for `bone`, in file order."""
         vocabulary = self.regions.get(bone)
         return list(vocabulary.labels.items()) if vocabulary else []
 
-    def highest_risk_site(self, bone: str) -> dict | None:
+    def highest_risk_site(self, bone: str) -> JSON | None:
         """The site a case with no region for `bone` is planned as (first high-risk site in file order)."""
         sites = [s for s in self.sites if s["bone"] == bone]
         return max(sites, key=lambda s: (s["risk"]["class"] == "high", bool(s.get("default_for_bone"))), default=None)
 
     @property
-    def evidence(self) -> list[dict]:
-        return self.files["evidence"]["sources"]
+    def evidence(self) -> list[JSON]:
+        sources: list[JSON] = self.files["evidence"]["sources"]
+        return sources
 
     @property
-    def red_flags(self) -> dict:
-        return self.files["red_flags"]
+    def red_flags(self) -> JSON:
+        red_flags: JSON = self.files["red_flags"]
+        return red_flags
 
     @property
-    def conditions(self) -> list[dict]:
-        return self.files["conditions"]["conditions"]
+    def conditions(self) -> list[JSON]:
+        conditions: list[JSON] = self.files["conditions"]["conditions"]
+        return conditions
 
     @property
-    def conventional(self) -> dict:
-        return self.files["conventional"]
+    def conventional(self) -> JSON:
+        conventional: JSON = self.files["conventional"]
+        return conventional
 
     @property
-    def grading(self) -> dict:
-        return self.files["grading"]
+    def grading(self) -> JSON:
+        grading: JSON = self.files["grading"]
+        return grading
 
     @property
-    def triad(self) -> dict:
-        return self.files["triad"]
+    def triad(self) -> JSON:
+        triad: JSON = self.files["triad"]
+        return triad
 
     @property
-    def contraindications(self) -> list[dict]:
-        return self.files["contraindications"]["rules"]
+    def contraindications(self) -> list[JSON]:
+        rules: list[JSON] = self.files["contraindications"]["rules"]
+        return rules
 
     @property
-    def patient_education(self) -> list[dict]:
+    def patient_education(self) -> list[JSON]:
         """Plain-language condition pages for the public site (public/condition.py)."""
-        return self.files.get("patient_education", {}).get("pages", [])
+        pages: list[JSON] = self.files.get("patient_education", {}).get("pages", [])
+        return pages
 
     @property
-    def point_selection(self) -> list[dict]:
-        return self.files["points"]["selection"]
+    def point_selection(self) -> list[JSON]:
+        selection: list[JSON] = self.files["points"]["selection"]
+        return selection
 
     @property
-    def electroacupuncture(self) -> dict:
-        return self.files["points"]["electroacupuncture"]
+    def electroacupuncture(self) -> JSON:
+        electroacupuncture: JSON = self.files["points"]["electroacupuncture"]
+        return electroacupuncture
 
     @property
-    def return_to_run(self) -> list[dict]:
+    def return_to_run(self) -> list[JSON]:
         """Staged return-to-activity programmes (empty when the file is not in the manifest)."""
-        return self.files.get("return_to_run", {}).get("programmes", [])
+        programmes: list[JSON] = self.files.get("return_to_run", {}).get("programmes", [])
+        return programmes
 
-    def cite(self, source_id: str) -> dict:
+    def cite(self, source_id: str) -> JSON:
         """The source behind a citation id."""
         return self.sources[source_id]
 
@@ -156,7 +170,7 @@ def _validators() -> dict[str, jsonschema.Draft202012Validator]:
     return validators
 
 
-def _validate(name: str, data: Any, validators: dict) -> None:
+def _validate(name: str, data: Any, validators: dict[str, jsonschema.Draft202012Validator]) -> None:
     if name not in validators:
         raise KnowledgeError(f"{name}.yaml: no schema {name}.schema.json")
     errors = sorted(validators[name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
@@ -166,7 +180,7 @@ def _validate(name: str, data: Any, validators: dict) -> None:
         raise KnowledgeError(f"{name}.yaml: {where}: {first.message} ({len(errors)} error(s))")
 
 
-def _walk(node: Any, trail: str = ""):
+def _walk(node: Any, trail: str = "") -> Iterator[tuple[str, Any, Any]]:
     """Yield (trail, key, value) for every mapping entry in a nested structure."""
     if isinstance(node, dict):
         for key, value in node.items():
@@ -177,8 +191,8 @@ def _walk(node: Any, trail: str = ""):
             yield from _walk(value, f"{trail}/{index}")
 
 
-def _unique(name: str, items: list[dict], key: str) -> dict[str, dict]:
-    seen: dict[str, dict] = {}
+def _unique(name: str, items: list[JSON], key: str) -> dict[str, JSON]:
+    seen: dict[str, JSON] = {}
     for item in items:
         if item[key] in seen:
             raise KnowledgeError(f"{name}.yaml: duplicate {key} {item[key]!r}")
@@ -269,7 +283,7 @@ def check_product_text(files: dict[str, Any]) -> None:
                                      f"product text: {value[:80]!r}")
 
 
-def _strings(node: Any, trail: str = ""):
+def _strings(node: Any, trail: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(node, str):
         yield trail, node
     elif isinstance(node, dict):
@@ -280,7 +294,7 @@ def _strings(node: Any, trail: str = ""):
             yield from _strings(value, f"{trail}/{index}")
 
 
-def site_regions(site: dict, terms: dict[str, dict]) -> list[dict]:
+def site_regions(site: JSON, terms: dict[str, JSON]) -> list[JSON]:
     """A site's regions as {code, label, synonyms}, whether listed by code or given in full."""
     out = []
     for region in site.get("regions", []):
@@ -318,7 +332,7 @@ def build_vocabularies(files: dict[str, Any]) -> tuple[dict[str, Vocabulary], Vo
     try:
         bones = build_vocabulary("bones", bone_terms)
         for bone in dict.fromkeys(s["bone"] for s in sites["sites"]):
-            seen: dict[str, dict] = {}
+            seen: dict[str, JSON] = {}
             for site in sites["sites"]:
                 if site["bone"] == bone:
                     for region in site_regions(site, terms):
@@ -329,8 +343,8 @@ def build_vocabularies(files: dict[str, Any]) -> tuple[dict[str, Vocabulary], Vo
     return vocabularies, bones, regions
 
 
-def effective_case_schema(contract: dict, bones: Vocabulary, regions: dict[str, Vocabulary],
-                          vocabularies: dict[str, Vocabulary]) -> dict:
+def effective_case_schema(contract: JSON, bones: Vocabulary, regions: dict[str, Vocabulary],
+                          vocabularies: dict[str, Vocabulary]) -> JSON:
     """The case contract narrowed by the knowledge base: bones, regions per bone and vocabulary codes."""
     schema = copy.deepcopy(contract)
     injury = schema["properties"]["injury"]
@@ -346,10 +360,10 @@ def effective_case_schema(contract: dict, bones: Vocabulary, regions: dict[str, 
     return schema
 
 
-def load_contradictions(fact_paths: frozenset[str]) -> list[dict]:
+def load_contradictions(fact_paths: frozenset[str]) -> list[JSON]:
     """The contract's contradictory combinations, checked like any knowledge-base condition."""
     data = json.loads((CONTRACTS_DIR / "contradictions.json").read_text(encoding="utf-8"))
-    items = data["contradictions"]
+    items: list[JSON] = data["contradictions"]
     for item in items:
         unknown = paths_in(item["when"]) - fact_paths
         if unknown or not {"id", "fields", "message"} <= set(item):

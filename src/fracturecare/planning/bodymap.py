@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import escape
@@ -162,7 +163,7 @@ def collect_marks(plan: dict, case: dict) -> list[Mark]:
     return marks
 
 
-def _path(points: list[tuple[float, float]], cx: float, mirror: bool) -> str:
+def _path(points: Sequence[tuple[float, float]], cx: float, mirror: bool) -> str:
     sign = -1 if mirror else 1
     return " ".join(f"{cx + sign * dx:.1f},{y:.1f}" for dx, y in points)
 

@@ -12,6 +12,8 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fracturecare.engine.shapes import JSON
+
 KEY_FIELD = {"conventional": "id", "acupuncture": "code", "dry_needling": "muscle"}
 SIDE_FIELD = {"acupuncture": "laterality", "dry_needling": "side"}
 
@@ -133,7 +135,8 @@ def apply_change(plan: dict, change: Change) -> dict:
     holder = out if section == "conventional" else out.setdefault(section, {})
     record = change.as_dict()
     if change.action == "remove":
-        kept, removed = [], []
+        kept: list[JSON] = []
+        removed: list[JSON] = []
         for item in items(out, section):
             (removed if item.get(key_field) == change.key else kept).append(item)
         _set_items(out, section, kept)

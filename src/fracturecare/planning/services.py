@@ -13,6 +13,7 @@ from django.utils import timezone
 from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.engine.shapes import JSON
 from fracturecare.evaluations.models import Evaluation
 from fracturecare.evaluations.services import evaluation_record
 from fracturecare.patients.models import Patient
@@ -20,7 +21,7 @@ from fracturecare.planning import edits as plan_edits
 from fracturecare.planning.models import ATTESTATION, EditAction, Plan, PlanEdit, PlanVersion
 
 
-def plan_generate(case: dict) -> dict:
+def plan_generate(case: JSON) -> JSON:
     """Run the engine on a case: the one call shared by the form, the API and (in spirit) the CLI.
 
     Raises engine.CaseError for a case that breaks the contract.
@@ -44,7 +45,10 @@ def past_or_now(at: datetime | None) -> datetime:
 
 
 @transaction.atomic
-def plan_create(*, evaluation, generated: dict, actor, request=None, at: datetime | None = None) -> Plan:
+def plan_create(
+    *, evaluation: Evaluation, generated: JSON, actor: User, request: HttpRequest | None = None,
+    at: datetime | None = None,
+) -> Plan:
     """Store the engine's plan for an evaluation, unsigned (`at`: see evaluation_submit)."""
     plan = Plan(
         created_at=past_or_now(at),
@@ -100,8 +104,8 @@ class WorkingPlan:
     latest: PlanVersion | None
     versions: list[PlanVersion]
     pending: list[PlanEdit]
-    base: dict
-    current: dict
+    base: JSON
+    current: JSON
 
     @property
     def next_version(self) -> int:
@@ -145,8 +149,9 @@ def _locked(plan: Plan) -> WorkingPlan:
 
 @transaction.atomic
 def plan_change(
-    *, plan: Plan, actor, action: str, section: str, key: str, reason: str,
-    laterality: str = "", description: str = "", override: bool = False, request=None, at: datetime | None = None,
+    *, plan: Plan, actor: User, action: str, section: str, key: str, reason: str,
+    laterality: str = "", description: str = "", override: bool = False, request: HttpRequest | None = None,
+    at: datetime | None = None,
 ) -> PlanEdit:
     """Record one pending change (remove or add an item, with its reason).
 
@@ -179,7 +184,7 @@ def plan_change(
 
 
 @transaction.atomic
-def plan_change_withdraw(*, edit: PlanEdit, actor, request=None) -> None:
+def plan_change_withdraw(*, edit: PlanEdit, actor: User, request: HttpRequest | None = None) -> None:
     """Withdraw a change that has not been signed yet."""
     work = _locked(edit.plan)
     if edit.version != work.next_version:
@@ -200,7 +205,8 @@ class SignError(ValueError):
 
 @transaction.atomic
 def plan_sign(
-    *, plan: Plan, actor, amendment_reason: str = "", request=None, at: datetime | None = None,
+    *, plan: Plan, actor: User, amendment_reason: str = "", request: HttpRequest | None = None,
+    at: datetime | None = None,
     attested: bool = False,
 ) -> PlanVersion:
     """Sign the working plan into a new immutable version.

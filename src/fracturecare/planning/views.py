@@ -36,6 +36,11 @@ def _get_plan(plan_id: int) -> Plan:
         raise Http404("No such plan") from None
 
 
+def _signed_in(request: HttpRequest) -> User:
+    # Every page here is behind role_required, so the request's user is a signed-in User.
+    return cast(User, request.user)
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     # htmx marks its requests; the page then swaps in the plan's working area instead of reloading.
     return request.headers.get("HX-Request") == "true"
@@ -53,7 +58,7 @@ def _render_plan(request: HttpRequest, plan: Plan, *, change_form: PlanChangeFor
         "p": present(work.current),
         "case_summary": case_summary(case),
         "bodymap": mark_safe(render_body_map(work.current, case)),  # noqa: S308 - built with escape()
-        "can_edit": request.user.role == Role.CLINICIAN,
+        "can_edit": _signed_in(request).role == Role.CLINICIAN,
         "change_form": change_form or PlanChangeForm(initial={"action": "add"}),
         "sign_form": sign_form or PlanSignForm(),
         "sides": Laterality.choices,
@@ -78,7 +83,7 @@ def plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.plan_change(
-                plan=plan, actor=request.user, action=data["action"], section=data["section"], key=data["key"],
+                plan=plan, actor=_signed_in(request), action=data["action"], section=data["section"], key=data["key"],
                 reason=data["reason"], laterality=data["laterality"], description=data["description"],
                 override=data["override"], request=request,
             )
@@ -104,7 +109,7 @@ def plan_change_withdraw(request: HttpRequest, plan_id: int, edit_id: int) -> Ht
     if edit is None:
         raise Http404("No such change")
     try:
-        services.plan_change_withdraw(edit=edit, actor=request.user, request=request)
+        services.plan_change_withdraw(edit=edit, actor=_signed_in(request), request=request)
     except EditError as exc:
         outcome, level = exc.message, messages.ERROR
     else:
@@ -124,7 +129,7 @@ def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             version = services.plan_sign(
-                plan=plan, actor=request.user, amendment_reason=form.cleaned_data["amendment_reason"],
+                plan=plan, actor=_signed_in(request), amendment_reason=form.cleaned_data["amendment_reason"],
                 request=request, attested=form.cleaned_data["attested"],
             )
         except services.SignError as exc:
