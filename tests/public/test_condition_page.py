@@ -353,7 +353,7 @@ def test_the_start_up_check_reports_a_page_that_disagrees_with_the_engine(data_c
     assert condition_pages_match_knowledge(None) == []
     _edit(data_copy, lambda page: page["sections"][1]["sites"].append("no_such_site"))
     kb = load_from(data_copy)
-    monkeypatch.setattr("fracturecare.knowledge.load_knowledge", lambda: kb)
+    monkeypatch.setattr("fracturecare.public.checks.load_knowledge", lambda: kb)
     errors = condition_pages_match_knowledge(None)
     assert [e.id for e in errors] == ["public.E001"]
     assert "no_such_site" in errors[0].msg

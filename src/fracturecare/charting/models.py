@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
+from fracturecare.charting.knowledge import known_muscles
 from fracturecare.charting.vocab import (
     AE_SCHEME_ID,
     AdverseEventSeverity,
@@ -249,7 +250,6 @@ class DryNeedlingTarget(_VisitPart):
     @property
     def muscle_name(self) -> str:
         """The knowledge base's name for the muscle (the id is what is stored)."""
-        from fracturecare.charting.knowledge import known_muscles
 
         return known_muscles().get(self.muscle) or self.muscle.replace("_", " ")
 

@@ -24,6 +24,7 @@ from fracturecare.accounts.api_auth import API_AUTH
 from fracturecare.accounts.permissions import CLINICAL
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.engine import CaseError
 from fracturecare.evaluations.case_schema import case_schema
 from fracturecare.planning.services import plan_generate
 
@@ -55,7 +56,6 @@ def _invalid(errors: list[tuple[str, str]]) -> JsonResponse:
 )
 def create_plan(request):
     """Run the engine on the case in the body and return its plan; nothing is stored."""
-    from fracturecare.engine import CaseError
 
     user = request.auth
     token = getattr(request, "api_token", None)

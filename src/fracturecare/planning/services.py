@@ -13,9 +13,11 @@ from django.utils import timezone
 from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
+from fracturecare.engine import make_plan
 from fracturecare.engine.shapes import JSON
 from fracturecare.evaluations.models import Evaluation
 from fracturecare.evaluations.services import evaluation_record
+from fracturecare.knowledge import load_knowledge
 from fracturecare.patients.models import Patient
 from fracturecare.planning import edits as plan_edits
 from fracturecare.planning.models import ATTESTATION, EditAction, Plan, PlanEdit, PlanVersion
@@ -26,8 +28,6 @@ def plan_generate(case: JSON) -> JSON:
 
     Raises engine.CaseError for a case that breaks the contract.
     """
-    from fracturecare.engine import make_plan
-    from fracturecare.knowledge import load_knowledge
 
     return make_plan(case, load_knowledge())
 

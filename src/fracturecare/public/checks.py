@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.core.checks import Error, register
 
+from fracturecare.knowledge import KnowledgeError, load_knowledge
+from fracturecare.public.condition import PatientEducationError, check_patient_education
+
 
 @register()
 def condition_pages_match_knowledge(app_configs, **kwargs):
-    from fracturecare.knowledge import KnowledgeError, load_knowledge
-    from fracturecare.public.condition import PatientEducationError, check_patient_education
 
     try:
         check_patient_education(load_knowledge())

@@ -12,6 +12,7 @@ from fracturecare.patients.models import Patient
 from fracturecare.queryparams import check_day
 from fracturecare.scheduling.models import AppointmentType, Practitioner
 from fracturecare.scheduling.safety import PAIN_AREAS, SAFETY_QUESTIONS
+from fracturecare.scheduling.slots import MAX_SEARCH_DAYS
 
 _PHONE = re.compile(r"^\+?[0-9 ()\-.]{7,25}$")
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -191,7 +192,6 @@ class SlotQueryForm(forms.Form):
         return found
 
     def clean(self):
-        from fracturecare.scheduling.slots import MAX_SEARCH_DAYS
 
         data = super().clean()
         start, end = data.get("start"), data.get("end")

@@ -21,6 +21,8 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
+from fracturecare.accounts.models import Role
+
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import ManyRelatedManager
 
@@ -74,7 +76,6 @@ class Practitioner(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
     def clean(self) -> None:
-        from fracturecare.accounts.models import Role
 
         if self.user_id and self.user.role != Role.CLINICIAN:
             raise ValidationError({"user": "Only clinicians can be booked."})
