@@ -58,10 +58,3 @@ def latest_draft(patient) -> Visit | None:
     """The patient's most recent unsigned visit, if any (named on a new visit's page, never copied)."""
     return Visit.objects.filter(patient=patient, signed_at__isnull=True).order_by("-visit_date", "-id").first()
 
-
-def latest_visit(patient, *, exclude_pk: int | None = None) -> Visit | None:
-    """The patient's most recent visit (for prefilling the next one), with its rows."""
-    qs = Visit.objects.filter(patient=patient).prefetch_related("points", "dry_needling")
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.order_by("-visit_date", "-id").first()

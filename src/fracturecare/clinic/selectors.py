@@ -55,10 +55,6 @@ def clinic_profile() -> ClinicProfile:
     return cached if cached is not None else _load()
 
 
-def clinic_is_set_up() -> bool:
-    """True once the clinic has a saved profile (first-run set-up or the demo)."""
-    return ClinicProfile.objects.filter(pk=PROFILE_PK).exists()
-
 
 @contextlib.contextmanager
 def clinic_scope() -> Iterator[ClinicProfile]:

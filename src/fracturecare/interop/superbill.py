@@ -23,10 +23,6 @@ class Superbill:
     minutes: int | None
     plan_version: PlanVersion | None
 
-    @property
-    def has_invalid_codes(self) -> bool:
-        return any(not d.valid for d in self.diagnoses)
-
     def as_dict(self) -> dict:
         """The superbill as JSON-ready data."""
         visit, patient = self.visit, self.visit.patient

@@ -77,11 +77,6 @@ class KnowledgeBase:
         vocabulary = self.regions.get(bone)
         return list(vocabulary.labels.items()) if vocabulary else []
 
-    def highest_risk_site(self, bone: str) -> JSON | None:
-        """The site a case with no region for `bone` is planned as (first high-risk site in file order)."""
-        sites = [s for s in self.sites if s["bone"] == bone]
-        return max(sites, key=lambda s: (s["risk"]["class"] == "high", bool(s.get("default_for_bone"))), default=None)
-
     @property
     def evidence(self) -> list[JSON]:
         sources: list[JSON] = self.files["evidence"]["sources"]

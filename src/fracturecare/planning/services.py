@@ -116,10 +116,6 @@ class WorkingPlan:
         return self.latest is not None
 
     @property
-    def has_unsigned_changes(self) -> bool:
-        return bool(self.pending)
-
-    @property
     def status(self) -> str:
         if self.latest is None:
             return "draft"

@@ -18,10 +18,6 @@ def current_programme(patient) -> Programme | None:
             .order_by("-assigned_at", "-id").first())
 
 
-def programme_get(*, patient, programme_id: int) -> Programme | None:
-    """One of this patient's programmes (None for anyone else's)."""
-    return Programme.objects.filter(patient=patient, pk=programme_id).first()
-
 
 @dataclass(frozen=True)
 class StepView:

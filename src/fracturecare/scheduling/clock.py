@@ -51,7 +51,3 @@ def cells(start: datetime.datetime, end: datetime.datetime) -> list[datetime.dat
         at += CELL
     return out
 
-
-def on_cell_boundary(moment: datetime.datetime) -> bool:
-    epoch = moment.astimezone(datetime.UTC).timestamp()
-    return epoch % CELL.total_seconds() == 0

@@ -80,14 +80,6 @@ def day_schedule(day: datetime.date) -> dict[Practitioner, list[Appointment]]:
     return dict(grouped)
 
 
-def cancelled_on_day(day: datetime.date) -> QuerySet[Appointment]:
-    start, end = local_day_bounds(day)
-    return (
-        Appointment.objects.filter(start__gte=start, start__lt=end, status__in=RELEASED_STATUSES)
-        .select_related("appointment_type", "practitioner__user", "patient")
-        .order_by("start")
-    )
-
 
 def outbox_problems() -> QuerySet[OutboxMessage]:
     """Messages that failed, or sit in the queue past their time: what the front desk must see."""
