@@ -40,10 +40,11 @@ def signed_record():
     NeedledPoint.objects.create(visit=visit, code="KI3", laterality="left")
     visit = charting.visit_sign(visit=visit, actor=clinician)
     amendment = charting.visit_amend(visit=visit, author=clinician, text="Late entry.")
+    addendum = charting.visit_addendum_add(visit=visit, author=UserFactory(role=Role.CLINICIAN), text="Reviewed.")
     plan = make_plan("C01", clinician=clinician)
     planning.plan_change(plan=plan, actor=clinician, action="remove", section="acupuncture", key="KI3", reason="x")
     version = planning.plan_sign(plan=plan, actor=clinician)
-    return {"visit": visit, "amendment": amendment, "version": version,
+    return {"visit": visit, "amendment": amendment, "addendum": addendum, "version": version,
             "edit": PlanEdit.objects.get(plan=plan), "event": audit_record(action=AuditAction.AUDIT_VIEWED)}
 
 
@@ -51,6 +52,7 @@ def signed_record():
     ("audit_auditevent", "event", "actor_label"),
     ("charting_visit", "visit", "notes"),
     ("charting_amendment", "amendment", "text"),
+    ("charting_addendum", "addendum", "text"),
     ("planning_planversion", "version", "amendment_reason"),
     ("planning_planedit", "edit", "reason"),
 ])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from fracturecare.charting.models import AdverseEvent, Amendment, DryNeedlingTarget, NeedledPoint, Visit
+from fracturecare.charting.models import Addendum, AdverseEvent, Amendment, DryNeedlingTarget, NeedledPoint, Visit
 
 
 def _count_of(model):
@@ -24,9 +24,15 @@ def visits_for_patient(patient) -> QuerySet[Visit]:
             n_dry_needling=_count_of(DryNeedlingTarget),
             n_adverse_events=_count_of(AdverseEvent),
             n_amendments=_count_of(Amendment),
+            n_addenda=_count_of(Addendum),
         )
         .order_by("-visit_date", "-id")
     )
+
+
+def addenda_for_patient(patient) -> QuerySet[Addendum]:
+    """Every signed addendum to the patient's visits, oldest first, with its author and visit (one query)."""
+    return Addendum.objects.filter(visit__patient=patient).select_related("author", "visit").order_by("signed_at", "id")
 
 
 def visit_detail(pk: int) -> Visit:
@@ -39,6 +45,7 @@ def visit_detail(pk: int) -> Visit:
             "electrode_pairs",
             "adverse_events",
             Prefetch("amendments", queryset=Amendment.objects.select_related("author")),
+            Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
         )
         .get(pk=pk)
     )

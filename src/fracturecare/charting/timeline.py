@@ -7,7 +7,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from fracturecare.charting.selectors import visits_for_patient
+from fracturecare.charting.selectors import addenda_for_patient, visits_for_patient
 from fracturecare.patients.timeline import TimelineEntry
 
 CLINICAL = True
@@ -22,7 +22,7 @@ def _when(visit) -> datetime.datetime:
 
 
 def timeline_entries(*, patient) -> list[TimelineEntry]:
-    """One entry per visit, in one query."""
+    """One entry per visit and one per signed addendum (who added it, when), in two queries."""
     entries = []
     for v in visits_for_patient(patient):
         parts = [f"{v.n_points} point(s)", f"{v.n_dry_needling} muscle(s)"]
@@ -32,6 +32,8 @@ def timeline_entries(*, patient) -> list[TimelineEntry]:
             parts.append(f"{v.n_adverse_events} adverse event(s)")
         if v.n_amendments:
             parts.append(f"{v.n_amendments} amendment(s)")
+        if v.n_addenda:
+            parts.append(f"{v.n_addenda} {'addendum' if v.n_addenda == 1 else 'addenda'}")
         entries.append(
             TimelineEntry(
                 when=_when(v),
@@ -39,6 +41,17 @@ def timeline_entries(*, patient) -> list[TimelineEntry]:
                 title=f"Treatment visit ({'signed' if v.is_signed else 'draft'})",
                 detail=", ".join(parts),
                 url=reverse("charting:visit_detail", args=[v.pk]),
+            )
+        )
+    for a in addenda_for_patient(patient):
+        author = a.author.get_full_name() or a.author.get_username()
+        entries.append(
+            TimelineEntry(
+                when=a.signed_at,
+                kind="visit",
+                title=f"Addendum to the visit of {a.visit.visit_date:%Y-%m-%d}",
+                detail=f"Signed by {author}",
+                url=reverse("charting:visit_detail", args=[a.visit_id]),
             )
         )
     return entries

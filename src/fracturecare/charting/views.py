@@ -1,4 +1,4 @@
-"""Visit pages: list, chart (create/edit a draft), view, sign, amend."""
+"""Visit pages: list, chart (create/edit a draft), view, sign, amend, add another clinician's addendum."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from fracturecare.accounts.permissions import CLINICAL, role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.charting import selectors, services
-from fracturecare.charting.forms import AmendmentForm, VisitForms
+from fracturecare.charting.forms import AddendumForm, AmendmentForm, VisitForms
 from fracturecare.charting.models import SignedRecordError, Visit
 from fracturecare.charting.prefill import visit_prefill
 from fracturecare.charting.rescreen import rescreen_labels
@@ -23,6 +23,7 @@ from fracturecare.charting.validation import VisitRecordError
 from fracturecare.charting.vocab import AE_SCHEME_LABEL
 from fracturecare.patients.models import Patient
 from fracturecare.planning.selectors import latest_signed_plan_for_patient
+from fracturecare.roles import Role
 
 
 def _patient(patient_id: int) -> Patient:
@@ -192,8 +193,10 @@ def _row(obj) -> dict:
     return {f.name: getattr(obj, f.name) for f in obj._meta.concrete_fields if f.name not in skip}
 
 
-def _detail(request, visit: Visit, *, sign_problems=None, amendment_form=None):
+def _detail(request, visit: Visit, *, sign_problems=None, amendment_form=None, addendum_form=None):
     audit_record(actor=request.user, action=AuditAction.VISIT_VIEWED, patient=visit.patient, obj=visit, request=request)
+    # Another clinician adds a signed addendum under their own name; everyone else keeps the amendment.
+    can_add_addendum = visit.is_signed and not services.addendum_refusal(visit, request.user)
     return render(
         request,
         "charting/visit_detail.html",
@@ -203,6 +206,9 @@ def _detail(request, visit: Visit, *, sign_problems=None, amendment_form=None):
             "can_edit": not visit.is_signed and visit.clinician_id == request.user.pk,
             "sign_problems": sign_problems or [],
             "amendment_form": amendment_form or AmendmentForm(),
+            "can_add_addendum": can_add_addendum,
+            "addendum_form": addendum_form or AddendumForm(),
+            "addenda": [(a, services.addendum_hash(a) == a.seal) for a in visit.addenda.all()],
             "ae_scheme": AE_SCHEME_LABEL,
             "hash_ok": visit.is_signed and services.visit_hash(visit) == visit.signed_sha256,
             "rescreen_positive": rescreen_labels(visit.rescreen),
@@ -237,6 +243,9 @@ def visit_sign(request, pk: int):
 @require_POST
 def visit_amend(request, pk: int):
     visit = _visit(pk)
+    if visit.is_signed and not services.addendum_refusal(visit, request.user):
+        # A clinician who did not chart the visit adds a signed addendum under their own name instead.
+        raise PermissionDenied("Another clinician's note on a signed visit is an addendum.")
     form = AmendmentForm(request.POST)
     if form.is_valid():
         try:
@@ -248,3 +257,28 @@ def visit_amend(request, pk: int):
             messages.success(request, "Amendment added.")
             return redirect("charting:visit_detail", pk=pk)
     return _detail(request, visit, amendment_form=form)
+
+
+@role_required(Role.CLINICIAN)
+@require_POST
+def visit_addendum(request, pk: int):
+    """Sign an addendum to a signed visit: a clinician other than the one who charted it."""
+    visit = _visit(pk)
+    refusal = services.addendum_refusal(visit, request.user)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if not visit.is_signed:
+        messages.error(request, "This visit is not signed yet: an addendum can only be added to a signed visit.")
+        return redirect("charting:visit_detail", pk=pk)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_addendum_add(visit=visit, author=request.user, text=form.cleaned_data["text"],
+                                        request=request)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("text", message)
+        else:
+            messages.success(request, "Addendum signed and added.")
+            return redirect("charting:visit_detail", pk=pk)
+    return _detail(request, visit, addendum_form=form)
