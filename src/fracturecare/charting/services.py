@@ -407,7 +407,9 @@ def visit_addendum_add(*, visit: Visit, author, text: str, request=None) -> Adde
     if refusal:
         raise PermissionDenied(refusal)
     if not visit.is_signed:
-        raise ValidationError({"text": "This visit is not signed yet: an addendum can only be added to a signed visit."})
+        raise ValidationError(
+            {"text": "This visit is not signed yet: an addendum can only be added to a signed visit."}
+        )
     addendum = Addendum(visit=visit, author=author, text=(text or "").strip(), signed_at=timezone.now())
     addendum.seal = addendum_hash(addendum)
     addendum.full_clean()
