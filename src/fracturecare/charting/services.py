@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.chain import keyed_hash
 from fracturecare.audit.services import audit_record
@@ -386,7 +389,7 @@ def addendum_hash(addendum: Addendum) -> str:
     return keyed_hash(payload.encode())
 
 
-def addendum_refusal(visit: Visit, user) -> str:
+def addendum_refusal(visit: Visit, user: User | AnonymousUser) -> str:
     """Why `user` may not add addenda to `visit` ("" when they may): a clinician other than its author may."""
     if getattr(user, "role", None) != Role.CLINICIAN:
         return "Only a clinician can add a signed addendum to a visit."
@@ -396,7 +399,7 @@ def addendum_refusal(visit: Visit, user) -> str:
 
 
 @transaction.atomic
-def visit_addendum_add(*, visit: Visit, author, text: str, request=None) -> Addendum:
+def visit_addendum_add(*, visit: Visit, author: User, text: str, request: HttpRequest | None = None) -> Addendum:
     """Sign an addendum to a signed visit under `author`'s name: another clinician than the visit's author.
 
     Raises PermissionDenied when `author` is not a clinician or charted the visit, and ValidationError

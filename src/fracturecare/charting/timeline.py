@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,8 @@ def _when(visit) -> datetime.datetime:
 
 def timeline_entries(*, patient) -> list[TimelineEntry]:
     """One entry per visit and one per signed addendum (who added it, when), in two queries."""
+    addenda = list(addenda_for_patient(patient))
+    addenda_per_visit = Counter(a.visit_id for a in addenda)
     entries = []
     for v in visits_for_patient(patient):
         parts = [f"{v.n_points} point(s)", f"{v.n_dry_needling} muscle(s)"]
@@ -32,8 +35,9 @@ def timeline_entries(*, patient) -> list[TimelineEntry]:
             parts.append(f"{v.n_adverse_events} adverse event(s)")
         if v.n_amendments:
             parts.append(f"{v.n_amendments} amendment(s)")
-        if v.n_addenda:
-            parts.append(f"{v.n_addenda} {'addendum' if v.n_addenda == 1 else 'addenda'}")
+        if addenda_per_visit[v.pk]:
+            n = addenda_per_visit[v.pk]
+            parts.append(f"{n} {'addendum' if n == 1 else 'addenda'}")
         entries.append(
             TimelineEntry(
                 when=_when(v),
@@ -43,7 +47,7 @@ def timeline_entries(*, patient) -> list[TimelineEntry]:
                 url=reverse("charting:visit_detail", args=[v.pk]),
             )
         )
-    for a in addenda_for_patient(patient):
+    for a in addenda:
         author = a.author.get_full_name() or a.author.get_username()
         entries.append(
             TimelineEntry(

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fracturecare.accounts.models import User
 from fracturecare.accounts.permissions import CLINICAL, role_required
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
@@ -261,11 +262,12 @@ def visit_amend(request, pk: int):
 
 @role_required(Role.CLINICIAN)
 @require_POST
-def visit_addendum(request, pk: int):
+def visit_addendum(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign an addendum to a signed visit: a clinician other than the one who charted it."""
     visit = _visit(pk)
-    refusal = services.addendum_refusal(visit, request.user)
-    if refusal:
+    user = request.user
+    refusal = services.addendum_refusal(visit, user)
+    if refusal or not isinstance(user, User):
         raise PermissionDenied(refusal)
     if not visit.is_signed:
         messages.error(request, "This visit is not signed yet: an addendum can only be added to a signed visit.")
@@ -273,8 +275,7 @@ def visit_addendum(request, pk: int):
     form = AddendumForm(request.POST)
     if form.is_valid():
         try:
-            services.visit_addendum_add(visit=visit, author=request.user, text=form.cleaned_data["text"],
-                                        request=request)
+            services.visit_addendum_add(visit=visit, author=user, text=form.cleaned_data["text"], request=request)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("text", message)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -101,7 +101,7 @@ def _details_forms(data=None):
     return PatientDetailsForm(data), IntakeForm(data)
 
 
-def _not_booked(request, type_slug: str, outcome: str, **data) -> None:
+def _not_booked(request: HttpRequest, type_slug: str, outcome: str, **data: object) -> None:
     """Log that the details form received a person's details and health answers and booked nothing.
 
     No patient record exists yet, so the event names the outcome and the fields, never what was typed.
