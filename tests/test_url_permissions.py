@@ -150,6 +150,7 @@ EXPECTATIONS: dict[str, dict[str, Outcome]] = {
     "api_tokens:revoke": rule(LOGIN, DENIED, DENIED, NOT_FOUND, OK),
     "audit:log": ADMIN_ONLY,
     "charting:visit_amend": CLINICAL,
+    "charting:visit_addendum": CLINICIAN_ONLY,
     "charting:visit_create": CLINICAL,
     "charting:visit_detail": CLINICAL,
     "charting:visit_edit": CLINICAL,
@@ -529,7 +530,10 @@ PARAM_OBJECTS: dict[str, str] = {
     "programme_id": "programme",
 }
 PARAM_OVERRIDES: dict[tuple[str, str], str] = {
-    **{(f"charting:{n}", "pk"): "visit" for n in ("visit_detail", "visit_edit", "visit_sign", "visit_amend")},
+    **{
+        (f"charting:{n}", "pk"): "visit"
+        for n in ("visit_detail", "visit_edit", "visit_sign", "visit_amend", "visit_addendum")
+    },
     **{(f"interop:{n}", "pk"): "signed_visit" for n in ("superbill", "superbill_json")},
     ("scheduling:appointment_move", "pk"): "appointment",
     ("scheduling:appointment_cancel", "pk"): "appointment",

@@ -13,6 +13,9 @@ from fracturecare.audit.models import AuditEvent
 from fracturecare.audit.services import audit_record
 from fracturecare.charting import services as charting
 from fracturecare.charting.models import Amendment, NeedledPoint, Visit
+from fracturecare.intake import services as intake
+from fracturecare.intake.content import FormKind
+from fracturecare.intake.models import ConsentRecord, FormSubmission, IntakeResponse
 from fracturecare.planning import services as planning
 from fracturecare.planning.models import PlanEdit, PlanVersion
 from tests.charting.factories import VisitFactory
@@ -40,19 +43,29 @@ def signed_record():
     NeedledPoint.objects.create(visit=visit, code="KI3", laterality="left")
     visit = charting.visit_sign(visit=visit, actor=clinician)
     amendment = charting.visit_amend(visit=visit, author=clinician, text="Late entry.")
+    addendum = charting.visit_addendum_add(visit=visit, author=UserFactory(role=Role.CLINICIAN), text="Reviewed.")
     plan = make_plan("C01", clinician=clinician)
     planning.plan_change(plan=plan, actor=clinician, action="remove", section="acupuncture", key="KI3", reason="x")
     version = planning.plan_sign(plan=plan, actor=clinician)
-    return {"visit": visit, "amendment": amendment, "version": version,
-            "edit": PlanEdit.objects.get(plan=plan), "event": audit_record(action=AuditAction.AUDIT_VIEWED)}
+    forms = intake.form_request_create(patient=visit.patient, forms=[FormKind.INTAKE, FormKind.CONSENT_ACUPUNCTURE])
+    answers = intake.intake_submit(form_request=forms, answers={"activity": "running"})
+    consent = intake.consent_sign(form_request=forms, form=FormKind.CONSENT_ACUPUNCTURE, signed_name="A Patient",
+                                  agreed=True)
+    return {"visit": visit, "amendment": amendment, "addendum": addendum, "version": version,
+            "edit": PlanEdit.objects.get(plan=plan), "event": audit_record(action=AuditAction.AUDIT_VIEWED),
+            "consent": consent, "answers": answers, "submission": FormSubmission.objects.get(form=FormKind.INTAKE)}
 
 
 @pytest.mark.parametrize(("table", "key", "column"), [
     ("audit_auditevent", "event", "actor_label"),
     ("charting_visit", "visit", "notes"),
     ("charting_amendment", "amendment", "text"),
+    ("charting_addendum", "addendum", "text"),
     ("planning_planversion", "version", "amendment_reason"),
     ("planning_planedit", "edit", "reason"),
+    ("intake_consentrecord", "consent", "signed_name"),
+    ("intake_consentrecord", "consent", "text"),
+    ("intake_formsubmission", "submission", "form"),
 ])
 def test_raw_update_and_delete_are_refused(signed_record, table, key, column):
     pk = signed_record[key].pk
@@ -61,6 +74,37 @@ def test_raw_update_and_delete_are_refused(signed_record, table, key, column):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])
         assert cursor.fetchone()[0] != "tampered"
+
+
+def test_a_signed_consent_moves_with_a_merged_record_but_is_never_edited(signed_record):
+    """Merging a duplicate record moves its consents and answers to the chart; nothing else about them changes."""
+    consent, answers = signed_record["consent"], signed_record["answers"]
+    chart = VisitFactory().patient
+    assert _raw("UPDATE intake_consentrecord SET patient_id = %s WHERE id = %s", [chart.pk, consent.pk]) == 1
+    assert _raw("UPDATE intake_intakeresponse SET patient_id = %s WHERE id = %s", [chart.pk, answers.pk]) == 1
+    _refused("UPDATE intake_consentrecord SET patient_id = %s, decision = %s WHERE id = %s",
+             [signed_record["visit"].patient_id, "withdrawn", consent.pk])
+    # A NULL column becoming a value is a change too.
+    _refused("UPDATE intake_consentrecord SET recorded_by_id = %s WHERE id = %s",
+             [signed_record["visit"].clinician_id, consent.pk])
+    stored = ConsentRecord.objects.get(pk=consent.pk)
+    assert (stored.patient_id, stored.decision, stored.recorded_by_id) == (chart.pk, "given", None)
+    assert IntakeResponse.objects.get(pk=answers.pk).patient_id == chart.pk
+
+
+def test_intake_answers_are_kept(signed_record):
+    answers = signed_record["answers"]
+    _refused("UPDATE intake_intakeresponse SET request_id = NULL WHERE id = %s", [answers.pk])
+    _refused("DELETE FROM intake_intakeresponse WHERE id = %s", [answers.pk])
+    assert IntakeResponse.objects.get(pk=answers.pk).request_id is not None
+
+
+def test_a_withdrawal_is_a_new_consent_row(signed_record):
+    consent = signed_record["consent"]
+    clinician = signed_record["visit"].clinician
+    withdrawal = intake.consent_withdraw(patient=consent.patient, form=consent.form, actor=clinician)
+    assert withdrawal.pk != consent.pk and withdrawal.decision == "withdrawn"
+    assert ConsentRecord.objects.get(pk=consent.pk).decision == "given"
 
 
 def test_parts_of_a_signed_visit_cannot_be_deleted(signed_record):
@@ -98,4 +142,8 @@ def test_the_helper_refuses_bad_names():
     with pytest.raises(ValueError, match="bad table"):
         refuse_changes("x; DROP TABLE y", message="no")
     assert trigger_sql("mysql", "t", message="m") == []
+    with pytest.raises(ValueError, match="bad columns"):
+        refuse_changes("t", message="no", update_allows=("patient_id; DROP TABLE y",))
+    update_only = trigger_sql("sqlite", "t", message="kept", frozen=("a", "b"))
+    assert any("WHEN (NEW.a IS NOT OLD.a OR NEW.b IS NOT OLD.b)" in sql for sql in update_only)
     assert any("RAISE EXCEPTION 'kept'" in sql for sql in trigger_sql("postgresql", "t", message="kept"))

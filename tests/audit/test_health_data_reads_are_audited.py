@@ -9,9 +9,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
+from django.urls import reverse
 
 from fracturecare.accounts.models import Role
 from fracturecare.audit.models import AuditEvent
+from fracturecare.intake.services import form_request_create
+from fracturecare.intake.tokens import forms_token
 from tests.factories import UserFactory
 from tests.test_url_permissions import CLINICAL, CLINICIAN_ONLY, ROUTES, STAFF, World, expectation_for, url_for
 
@@ -70,7 +73,7 @@ def test_reading_a_clinical_page_is_audited(client):
 SCHEDULE_PAGES = [route for route in ROUTES if route.name.startswith("scheduling:") and route.methods is None]
 # Pages behind the links in booking emails: whoever holds the link reads the patient's appointment.
 BOOKING_LINK_PAGES = ("scheduling:book_done", "scheduling:manage", "scheduling:manage_cancel",
-                      "scheduling:manage_reschedule")
+                      "scheduling:manage_reschedule", "scheduling:manage_ics")
 
 
 def test_the_walk_finds_the_schedule_pages():
@@ -106,8 +109,6 @@ def test_reading_a_schedule_page_is_audited(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", BOOKING_LINK_PAGES)
 def test_opening_a_booking_link_is_audited_for_the_patient(client, name):
-    from django.urls import reverse
-
     from fracturecare.scheduling.links import manage_token
 
     world = World()
@@ -118,3 +119,36 @@ def test_opening_a_booking_link_is_audited_for_the_patient(client, name):
     event = AuditEvent.objects.filter(patient=appointment.patient).order_by("-seq").first()
     assert AuditEvent.objects.filter(patient=appointment.patient).count() == before + 1
     assert event.action == "appointment.viewed" and event.actor_label == "booking link"
+
+
+# Pages behind a forms link greet the patient by name and, after a refused answer, show what was typed. (The public
+# booking form's outcomes that book nothing, and the waiting-list offer, are checked in tests/scheduling.)
+FORMS_LINK_PAGES = (
+    ("intake:form_fill", "intake", {"form": "intake"}),
+    ("intake:form_fill", "consent_acupuncture", {"form": "consent_acupuncture"}),
+    ("outcomes_public:questionnaire", "outcomes", {}),
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "form", "kwargs"), FORMS_LINK_PAGES)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_forms_link_page_is_audited_for_the_patient(client, name, form, kwargs, method):
+    world = World()
+    patient = world.get("patient")
+    form_request = form_request_create(patient=patient, forms=[form])
+    url = reverse(name, kwargs={"token": forms_token(form_request), **kwargs})
+    before = AuditEvent.objects.filter(patient=patient, action="forms.opened").count()
+    # An empty POST is refused and the page comes back with the errors.
+    response = getattr(client, method)(url, {})
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(patient=patient, action="forms.opened").count() == before + 1
+    event = AuditEvent.objects.filter(patient=patient).order_by("-seq").first()
+    assert event.data == {"form": form, "returned": method == "post"}
+
+
+@pytest.mark.django_db
+def test_the_list_of_patient_stories_is_audited(client):
+    client.force_login(UserFactory(role=Role.FRONT_DESK))
+    assert client.get(reverse("public:story_admin_list")).status_code == 200
+    assert AuditEvent.objects.filter(action="story.listed").count() == 1

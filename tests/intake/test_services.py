@@ -12,7 +12,7 @@ from django.utils import timezone
 from fracturecare.audit.models import AuditEvent
 from fracturecare.intake import selectors, services
 from fracturecare.intake.content import CONSENT_FORMS, FormKind
-from fracturecare.intake.models import AppendOnlyError, ConsentRecord, FormRequest
+from fracturecare.intake.models import AppendOnlyError, ConsentDecision, ConsentRecord, FormRequest
 from fracturecare.intake.tokens import forms_token
 from fracturecare.outcomes.models import OutcomeAssessment
 from fracturecare.outcomes.services import questionnaire_submit
@@ -116,13 +116,14 @@ def test_consent_needs_a_name_and_the_box_ticked():
 
 def test_withdrawn_or_outdated_consent_is_not_current():
     patient = PatientFactory()
-    give_consents(patient)
+    give_consents(patient, kinds=[FormKind.CONSENT_ACUPUNCTURE, FormKind.CONSENT_DRY_NEEDLING])
     services.consent_withdraw(patient=patient, form=FormKind.CONSENT_ACUPUNCTURE, actor=UserFactory(role="clinician"))
     status = selectors.consent_status(patient)
     acupuncture = status[FormKind.CONSENT_ACUPUNCTURE]
     assert not acupuncture.current and "withdrawn" in acupuncture.reason
-    old = ConsentRecord.objects.filter(patient=patient, form=FormKind.PRIVACY).get()
-    ConsentRecord.objects.filter(pk=old.pk).update(version="2020-1")
+    # A privacy notice signed in an earlier version (stored rows never change, so it is stored that way).
+    ConsentRecord.objects.create(patient=patient, form=FormKind.PRIVACY, version="2020-1", title="Privacy notice",
+                                 text="Earlier text.", decision=ConsentDecision.GIVEN, signed_name=patient.full_name)
     assert "now version" in selectors.consent_status(patient)[FormKind.PRIVACY].reason
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 
+from fracturecare.audit.models import AuditEvent
 from fracturecare.patients.models import Patient
 from fracturecare.public.services import client_key_for
 from fracturecare.scheduling.models import Appointment, BookingSource, OutboxMessage
@@ -94,6 +95,9 @@ def test_the_web_form_shares_the_limit_and_says_to_call(clinic, client, settings
     assert "Please call us to book" in html and 'href="tel:' in html
     assert 'value="Bea"' in html  # what they typed is kept
     assert _written() == before
+    # The page received and shows back someone's details: logged with the outcome, never the details.
+    event = AuditEvent.objects.filter(action="booking.not_made").get()
+    assert event.data["outcome"] == "over the hourly limit" and "Bea" not in str(event.data)
 
 
 def test_the_safety_screen_still_comes_first_when_the_limit_is_reached(clinic, client, settings):

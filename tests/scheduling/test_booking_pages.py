@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import signing
 
+from fracturecare.audit.models import AuditEvent
 from fracturecare.patients.models import Patient
 from fracturecare.scheduling.links import manage_token
 from fracturecare.scheduling.models import Appointment, AppointmentStatus, OutboxMessage
@@ -87,6 +88,9 @@ def test_a_yes_on_the_safety_screen_sends_to_emergency_care_and_books_nothing(cl
     html = response.content.decode()
     assert "Call 911" in html and "emergency department" in html and "not booked" in html
     assert Appointment.objects.count() == 0 and Patient.objects.count() == 0 and OutboxMessage.objects.count() == 0
+    # The health answers were received: the stop is logged with the signs, nothing about who typed them.
+    event = AuditEvent.objects.get(action="booking.safety_stop")
+    assert event.data["signs"] == ["numb_cold_or_colour_change"] and event.patient_id is None
 
 
 def test_a_form_with_errors_shows_them_on_the_fields_and_books_nothing(clinic, client):
@@ -100,6 +104,8 @@ def test_a_form_with_errors_shows_them_on_the_fields_and_books_nothing(clinic, c
     assert "Please check the form" in html and "Enter a valid email address." in html
     assert 'aria-invalid="true"' in html
     assert Appointment.objects.count() == 0 and Patient.objects.count() == 0
+    event = AuditEvent.objects.get(action="booking.not_made")
+    assert event.data["outcome"] == "returned to fix" and {"email", "reason"} <= set(event.data["fields"])
 
 
 def test_a_slot_taken_meanwhile_sends_back_to_the_times_with_a_message(clinic, client):
@@ -110,6 +116,7 @@ def test_a_slot_taken_meanwhile_sends_back_to_the_times_with_a_message(clinic, c
     response = client.post(link.split("?")[0], {**data, "email": "bo@example.test", "first_name": "Bo"}, follow=True)
     assert b"no longer free" in response.content
     assert Appointment.objects.count() == 1
+    assert AuditEvent.objects.get(action="booking.not_made").data["outcome"] == "time no longer free"
 
 
 def test_the_details_page_without_a_time_goes_back_to_the_times(clinic, client):

@@ -176,6 +176,8 @@ def test_a_freed_time_is_offered_and_the_first_claim_gets_it(clinic, client):
         link = f"/book/waitlist/{offer_token(offers[1])}/"
         assert any(link in m.body for m in mail.outbox)
         assert b"Claim this time" in client.get(link).content
+        # Opening the offer reads the patient's waiting-list entry.
+        assert AuditEvent.objects.filter(action="waitlist.viewed", patient=second, actor_label="waitlist link").exists()
         response = client.post(link)
         assert response.status_code == 302 and "/book/manage/" in response["Location"]
         # The other patient is too late.

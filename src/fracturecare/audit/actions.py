@@ -36,6 +36,10 @@ class AuditAction(StrEnum):
     API_TOKEN_REVOKED = "api_token.revoked"
 
     APPOINTMENT_BOOKED = "appointment.booked"
+    # The public booking form received someone's details and health answers but booked nothing: stopped by the
+    # safety screen, returned to fix, over the hourly limit, or the time was gone. Only the outcome is logged.
+    BOOKING_NOT_MADE = "booking.not_made"
+    BOOKING_SAFETY_STOP = "booking.safety_stop"
     APPOINTMENT_CANCELLED = "appointment.cancelled"
     APPOINTMENT_MOVED = "appointment.moved"
     APPOINTMENT_SCHEDULE_VIEWED = "appointment.schedule_viewed"
@@ -134,6 +138,7 @@ class AuditAction(StrEnum):
     STORY_CONSENT_RECORDED = "story.consent_recorded"
     STORY_CONSENT_WITHDRAWN = "story.consent_withdrawn"
     STORY_CREATED = "story.created"
+    STORY_LISTED = "story.listed"
     STORY_UNPUBLISHED = "story.unpublished"
     STORY_UPDATED = "story.updated"
     STORY_VIEWED = "story.viewed"

@@ -324,3 +324,12 @@ class AmendmentForm(forms.Form):
         max_length=5000,
         help_text="Dated and signed with your name; the original record stays as it was.",
     )
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Addendum",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Signed with your name and the time; the visit and its author's notes stay as they were.",
+    )

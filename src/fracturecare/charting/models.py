@@ -1,7 +1,8 @@
 """The treatment record of one visit: what was needled, how, and what happened.
 
 A visit starts as a draft, is signed once and then never changes; corrections are dated
-amendments appended after signing. Writes go through `charting.services`.
+amendments by its author, or signed addenda by another clinician, appended after signing.
+Writes go through `charting.services`.
 """
 
 from __future__ import annotations
@@ -316,3 +317,37 @@ class Amendment(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("amendments are append-only")
+
+
+class Addendum(models.Model):
+    """A signed note added to a signed visit by another clinician, under their own name. Append-only.
+
+    The visit's author corrects it with an amendment; a colleague who saw the patient later, or reviewed
+    the record, adds an addendum. `seal` is a keyed hash over the addendum and the visit's own seal, so a
+    changed text, author or time, or an addendum moved to another visit, no longer verifies.
+    """
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    signed_at = models.DateTimeField()
+    seal = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        verbose_name_plural = "addenda"
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="addendum_text_present"),
+            models.CheckConstraint(condition=~Q(seal=""), name="addendum_seal_present"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Addendum {self.signed_at:%Y-%m-%d %H:%M} to visit {self.visit_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise SignedRecordError("A signed addendum can no longer be changed; add another one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedRecordError("A signed addendum cannot be deleted.")

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from fracturecare.charting.models import AdverseEvent, Amendment, DryNeedlingTarget, NeedledPoint, Visit
+from fracturecare.charting.models import Addendum, AdverseEvent, Amendment, DryNeedlingTarget, NeedledPoint, Visit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class VisitCounts(TypedDict):
+    """The counts `visits_for_patient` adds to each visit."""
+
+    n_points: int
+    n_dry_needling: int
+    n_adverse_events: int
+    n_amendments: int
+    n_addenda: int
 
 
 def _count_of(model):
@@ -14,7 +29,7 @@ def _count_of(model):
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def visits_for_patient(patient) -> QuerySet[Visit]:
+def visits_for_patient(patient) -> QuerySet[WithAnnotations[Visit, VisitCounts]]:
     """A patient's visits, newest first, with counts for list pages (constant query count)."""
     return (
         Visit.objects.filter(patient=patient)
@@ -24,9 +39,15 @@ def visits_for_patient(patient) -> QuerySet[Visit]:
             n_dry_needling=_count_of(DryNeedlingTarget),
             n_adverse_events=_count_of(AdverseEvent),
             n_amendments=_count_of(Amendment),
+            n_addenda=_count_of(Addendum),
         )
         .order_by("-visit_date", "-id")
     )
+
+
+def addenda_for_patient(patient) -> QuerySet[Addendum]:
+    """Every signed addendum to the patient's visits, oldest first, with its author and visit (one query)."""
+    return Addendum.objects.filter(visit__patient=patient).select_related("author", "visit").order_by("signed_at", "id")
 
 
 def visit_detail(pk: int) -> Visit:
@@ -39,6 +60,7 @@ def visit_detail(pk: int) -> Visit:
             "electrode_pairs",
             "adverse_events",
             Prefetch("amendments", queryset=Amendment.objects.select_related("author")),
+            Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
         )
         .get(pk=pk)
     )

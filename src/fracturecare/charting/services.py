@@ -1,4 +1,4 @@
-"""Writing visit records: create and edit drafts, sign (lock) and amend.
+"""Writing visit records: create and edit drafts, sign (lock), amend, and add another clinician's addendum.
 
 Every function validates the whole record before writing, runs in one transaction and
 writes an audit event, so a rejected record leaves nothing behind.
@@ -6,10 +6,12 @@ writes an audit event, so a rejected record leaves nothing behind.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -21,6 +23,7 @@ from fracturecare.audit.chain import keyed_hash
 from fracturecare.audit.services import audit_record
 from fracturecare.charting import rescreen as red_flags
 from fracturecare.charting.models import (
+    Addendum,
     AdverseEvent,
     Amendment,
     DryNeedlingTarget,
@@ -45,6 +48,7 @@ from fracturecare.outcomes.models import Timepoint
 from fracturecare.outcomes.services import assessment_create
 from fracturecare.patients.models import Patient
 from fracturecare.planning.selectors import latest_plan_for
+from fracturecare.roles import Role
 
 VISIT_FIELDS = (
     "visit_date",
@@ -371,3 +375,59 @@ def visit_amend(*, visit: Visit, author: User, text: str, request: HttpRequest |
         request=request,
     )
     return amendment
+
+
+def addendum_hash(addendum: Addendum) -> str:
+    """The keyed seal of an addendum: its text, author and time, bound to the visit and the visit's own seal."""
+    payload = json.dumps(
+        {
+            "visit_id": addendum.visit_id,
+            "visit_seal": addendum.visit.signed_sha256,
+            "author_id": addendum.author_id,
+            "signed_at": addendum.signed_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            "text": addendum.text,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return keyed_hash(payload.encode())
+
+
+def addendum_refusal(visit: Visit, user: User | AnonymousUser) -> str:
+    """Why `user` may not add addenda to `visit` ("" when they may): a clinician other than its author may."""
+    if getattr(user, "role", None) != Role.CLINICIAN:
+        return "Only a clinician can add a signed addendum to a visit."
+    if user.pk in (visit.clinician_id, visit.signed_by_id):
+        return "You charted this visit: correct it with an amendment; an addendum is another clinician's note."
+    return ""
+
+
+@transaction.atomic
+def visit_addendum_add(*, visit: Visit, author: User, text: str, request: HttpRequest | None = None) -> Addendum:
+    """Sign an addendum to a signed visit under `author`'s name: another clinician than the visit's author.
+
+    Raises PermissionDenied when `author` is not a clinician or charted the visit, and ValidationError
+    (on "text") for an unsigned visit or an empty text; nothing is written then.
+    """
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    refusal = addendum_refusal(visit, author)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if not visit.is_signed:
+        raise ValidationError(
+            {"text": "This visit is not signed yet: an addendum can only be added to a signed visit."}
+        )
+    addendum = Addendum(visit=visit, author=author, text=(text or "").strip(), signed_at=timezone.now())
+    addendum.seal = addendum_hash(addendum)
+    addendum.full_clean()
+    addendum.save()
+    audit_record(
+        actor=author,
+        action=AuditAction.VISIT_ADDENDUM_ADDED,
+        patient=visit.patient,
+        obj=addendum,
+        data={"visit_id": visit.pk},
+        request=request,
+    )
+    return addendum

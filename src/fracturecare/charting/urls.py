@@ -10,4 +10,5 @@ urlpatterns = [
     path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("visits/<int:pk>/sign/", views.visit_sign, name="visit_sign"),
     path("visits/<int:pk>/amendments/", views.visit_amend, name="visit_amend"),
+    path("visits/<int:pk>/addenda/", views.visit_addendum, name="visit_addendum"),
 ]

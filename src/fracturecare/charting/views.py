@@ -1,4 +1,4 @@
-"""Visit pages: list, chart (create/edit a draft), view, sign, amend."""
+"""Visit pages: list, chart (create/edit a draft), view, sign, amend, add another clinician's addendum."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fracturecare.accounts.models import User
 from fracturecare.accounts.permissions import CLINICAL, role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.charting import selectors, services
-from fracturecare.charting.forms import AmendmentForm, VisitForms
+from fracturecare.charting.forms import AddendumForm, AmendmentForm, VisitForms
 from fracturecare.charting.models import SignedRecordError, Visit
 from fracturecare.charting.prefill import visit_prefill
 from fracturecare.charting.rescreen import rescreen_labels
@@ -25,6 +26,7 @@ from fracturecare.charting.validation import VisitRecord, VisitRecordError
 from fracturecare.charting.vocab import AE_SCHEME_LABEL
 from fracturecare.patients.models import Patient
 from fracturecare.planning.selectors import latest_signed_plan_for_patient
+from fracturecare.roles import Role
 
 
 def _patient(patient_id: int) -> Patient:
@@ -195,8 +197,10 @@ def _row(obj: Any) -> dict[str, Any]:
 
 
 def _detail(request: HttpRequest, visit: Visit, *, sign_problems: list[str] | None = None,
-            amendment_form: AmendmentForm | None = None) -> HttpResponse:
+            amendment_form: AmendmentForm | None = None, addendum_form: AddendumForm | None = None) -> HttpResponse:
     audit_record(actor=request.user, action=AuditAction.VISIT_VIEWED, patient=visit.patient, obj=visit, request=request)
+    # Another clinician adds a signed addendum under their own name; everyone else keeps the amendment.
+    can_add_addendum = visit.is_signed and not services.addendum_refusal(visit, request.user)
     return render(
         request,
         "charting/visit_detail.html",
@@ -206,6 +210,9 @@ def _detail(request: HttpRequest, visit: Visit, *, sign_problems: list[str] | No
             "can_edit": not visit.is_signed and visit.clinician_id == request.user.pk,
             "sign_problems": sign_problems or [],
             "amendment_form": amendment_form or AmendmentForm(),
+            "can_add_addendum": can_add_addendum,
+            "addendum_form": addendum_form or AddendumForm(),
+            "addenda": [(a, services.addendum_hash(a) == a.seal) for a in visit.addenda.all()],
             "ae_scheme": AE_SCHEME_LABEL,
             "hash_ok": visit.is_signed and services.visit_hash(visit) == visit.signed_sha256,
             "rescreen_positive": rescreen_labels(visit.rescreen),
@@ -240,6 +247,9 @@ def visit_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def visit_amend(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(pk)
+    if visit.is_signed and not services.addendum_refusal(visit, request.user):
+        # A clinician who did not chart the visit adds a signed addendum under their own name instead.
+        raise PermissionDenied("Another clinician's note on a signed visit is an addendum.")
     form = AmendmentForm(request.POST)
     if form.is_valid():
         try:
@@ -252,3 +262,28 @@ def visit_amend(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Amendment added.")
             return redirect("charting:visit_detail", pk=pk)
     return _detail(request, visit, amendment_form=form)
+
+
+@role_required(Role.CLINICIAN)
+@require_POST
+def visit_addendum(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign an addendum to a signed visit: a clinician other than the one who charted it."""
+    visit = _visit(pk)
+    user = request.user
+    refusal = services.addendum_refusal(visit, user)
+    if refusal or not isinstance(user, User):
+        raise PermissionDenied(refusal)
+    if not visit.is_signed:
+        messages.error(request, "This visit is not signed yet: an addendum can only be added to a signed visit.")
+        return redirect("charting:visit_detail", pk=pk)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_addendum_add(visit=visit, author=user, text=form.cleaned_data["text"], request=request)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("text", message)
+        else:
+            messages.success(request, "Addendum signed and added.")
+            return redirect("charting:visit_detail", pk=pk)
+    return _detail(request, visit, addendum_form=form)

@@ -92,6 +92,9 @@ def form_fill(request: HttpRequest, token: str, form: str) -> HttpResponse:
         else:
             messages.success(request, f"Thank you: “{FormKind(form).label}” is sent.")
             return redirect(forms_path(form_request))
+    # The page greets the patient by name and, after a refused answer, shows what they typed.
+    audit_record(actor_label=services.PATIENT_LABEL, action=AuditAction.FORMS_OPENED, patient=form_request.patient,
+                 obj=form_request, data={"form": form, "returned": request.method == "POST"}, request=request)
     return _no_store(render(request, template, {
         "form": bound, "token": token, "kind": form, "label": FormKind(form).label,
         "first_name": form_request.patient.first_name, "back": forms_path(form_request), **context,

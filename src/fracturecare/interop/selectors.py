@@ -6,7 +6,7 @@ Each function runs a fixed number of queries however long the record is.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.db.models import Prefetch
 
@@ -25,7 +25,7 @@ from fracturecare.scheduling.selectors import appointments_for_patient
 class PatientRecord:
     patient: Patient
     plan_version: PlanVersion | None
-    visits: list[Visit]
+    visits: Sequence[Visit]
     outcomes: list
     appointments: list[Appointment] = dataclasses.field(default_factory=list)
     # The ICD-10-CM 7th character the latest outcome proposes (A active treatment, D routine healing).

@@ -14,7 +14,7 @@ from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.intake.content import FormKind
 from fracturecare.intake.selectors import form_request_for_token, submitted_forms
-from fracturecare.intake.services import ALREADY_SUBMITTED
+from fracturecare.intake.services import ALREADY_SUBMITTED, PATIENT_LABEL
 from fracturecare.outcomes import measures, services, stages
 from fracturecare.outcomes.forms import AssessmentForm, PatientQuestionnaireForm, VoidForm
 from fracturecare.outcomes.models import OutcomeAssessment
@@ -136,6 +136,10 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, f"Thank you: “{FormKind.OUTCOMES.label}” is sent.")
             return redirect(back)
+    # The page greets the patient by name and, after a refused answer, shows what they typed.
+    audit_record(actor_label=PATIENT_LABEL, action=AuditAction.FORMS_OPENED, patient=form_request.patient,
+                 obj=form_request, data={"form": FormKind.OUTCOMES, "returned": request.method == "POST"},
+                 request=request)
     response = render(request, "intake/outcomes_form.html", {
         "form": form, "label": FormKind.OUTCOMES.label, "first_name": form_request.patient.first_name, "back": back,
     })

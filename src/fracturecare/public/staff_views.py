@@ -97,6 +97,9 @@ def inbox_mark(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*SITE_EDITORS)
 def story_admin_list(request: HttpRequest) -> HttpResponse:
     page = page_of(Paginator(selectors.stories_for_staff(), ADMIN_LIST_PER_PAGE), request)
+    # The list names patients whose stories the clinic holds and whether they consented.
+    audit_record(actor=request.user, action=AuditAction.STORY_LISTED,
+                 data={"ids": [story.pk for story in page.object_list]}, request=request)
     return render(request, "public/staff/story_list.html", {"page": page})
 
 

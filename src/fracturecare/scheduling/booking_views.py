@@ -103,6 +103,15 @@ def _details_forms(data: QueryDict | None = None) -> tuple[PatientDetailsForm, I
     return PatientDetailsForm(data), IntakeForm(data)
 
 
+def _not_booked(request: HttpRequest, type_slug: str, outcome: str, **data: object) -> None:
+    """Log that the details form received a person's details and health answers and booked nothing.
+
+    No patient record exists yet, so the event names the outcome and the fields, never what was typed.
+    """
+    audit_record(actor_label=ONLINE_BOOKER, action=AuditAction.BOOKING_NOT_MADE,
+                 data={"type": type_slug, "outcome": outcome, **data}, request=request)
+
+
 @require_http_methods(["GET", "POST"])
 def book_details(request: HttpRequest, type_slug: str) -> HttpResponse:
     """Step 3: who you are, why you are coming, and the safety screen; then book."""
@@ -139,8 +148,12 @@ def book_details(request: HttpRequest, type_slug: str) -> HttpResponse:
     # The safety screen wins over everything else: a yes means care now, not a form to fix.
     signs = emergency_signs(intake_form.screen_answers())
     if signs:
+        audit_record(actor_label=ONLINE_BOOKER, action=AuditAction.BOOKING_SAFETY_STOP,
+                     data={"type": type_slug, "signs": [sign.key for sign in signs]}, request=request)
         return render(request, "scheduling/book_safety.html", {"signs": signs})
     if not (patient_form.is_valid() and intake_ok):
+        _not_booked(request, type_slug, "returned to fix",
+                    fields=sorted({*patient_form.errors, *intake_form.errors}))
         return render(
             request,
             "scheduling/book_details.html",
@@ -162,6 +175,7 @@ def book_details(request: HttpRequest, type_slug: str) -> HttpResponse:
             text_consent=bool(request.POST.get("text_consent")),
         )
     except BookingRateLimited as exc:
+        _not_booked(request, type_slug, "over the hourly limit")
         response = render(
             request,
             "scheduling/book_details.html",
@@ -171,10 +185,12 @@ def book_details(request: HttpRequest, type_slug: str) -> HttpResponse:
         response["Retry-After"] = str(exc.retry_after)
         return response
     except SlotUnavailable as exc:
+        _not_booked(request, type_slug, "time no longer free")
         messages.error(request, str(exc))
         day = to_local(chosen["start"]).date().isoformat()
         return redirect(f"{slots_url}?{urlencode({'date': day})}")
     except BookingInvalid as exc:
+        _not_booked(request, type_slug, "refused", fields=sorted(field for field, _message in exc.errors))
         for _field, message in exc.errors:
             messages.error(request, message)
         return redirect(slots_url)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fracturecare.audit.actions import AuditAction
+from fracturecare.audit.services import audit_record
 from fracturecare.scheduling.links import appointment_id_from_token, manage_token, offer_id_from_token
 from fracturecare.scheduling.models import Appointment, WaitlistOffer
 from fracturecare.scheduling.notifications import appointment_ics
@@ -26,6 +28,12 @@ def manage_ics(request: HttpRequest, token: str) -> HttpResponse:
     if pk is None:
         raise Http404("This link is not valid or has expired.")
     appointment = get_object_or_404(Appointment.objects.select_related("location"), pk=pk)
+    # Whoever holds the link reads the patient's appointment, as on the manage page.
+    audit_record(
+        actor=request.user, actor_label="" if request.user.is_authenticated else "booking link",
+        action=AuditAction.APPOINTMENT_VIEWED, patient=appointment.patient, obj=appointment,
+        data={"page": "manage_ics"}, request=request,
+    )
     response = HttpResponse(appointment_ics(appointment), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
     response["Cache-Control"] = "no-store"
@@ -37,7 +45,7 @@ def _offer_from_token(token: str) -> WaitlistOffer:
     if pk is None:
         raise Http404("This link is not valid or has expired.")
     return get_object_or_404(
-        WaitlistOffer.objects.select_related("practitioner__user", "freed_by__location", "entry"), pk=pk
+        WaitlistOffer.objects.select_related("practitioner__user", "freed_by__location", "entry__patient"), pk=pk
     )
 
 
@@ -54,6 +62,9 @@ def waitlist_claim_view(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, "The time is yours. We have sent you the details.")
         return redirect("scheduling:manage", token=manage_token(appointment))
     is_open = offer.state == WaitlistOffer.State.OPEN and offer.expires_at > timezone.now()
+    # The offer names the patient's visit type and preferred times: opening it is a read of their waitlist entry.
+    audit_record(actor_label="waitlist link", action=AuditAction.WAITLIST_VIEWED, patient=offer.entry.patient,
+                 obj=offer, data={"page": "waitlist_claim"}, request=request)
     return render(request, "scheduling/waitlist_claim.html", {"offer": offer, "is_open": is_open})
 
 
