@@ -416,8 +416,9 @@ class World:
         kind = AppointmentTypeFactory()
         practitioner = PractitionerFactory(appointment_types=[kind])
         open_every_day(practitioner, LocationFactory())
-        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-        start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(10)))
+        # Beyond the clinic's cancellation window, so the booking link still offers changes.
+        day = timezone.localdate() + datetime.timedelta(days=3)
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
         return appointment_book(
             appointment_type=kind, practitioner=practitioner, start=start, reason="Shin pain when running",
             patient=self.get("patient"),
