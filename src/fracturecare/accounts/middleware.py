@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
 from fracturecare.accounts.models import STAFF_ROLES
-from fracturecare.accounts.signals import AUTH_AT, TWO_FACTOR_DUE
+from fracturecare.accounts.signals import AUTH_AT, LAST_SEEN, TWO_FACTOR_DUE
 
-_LAST_SEEN = "last_seen"
+_LAST_SEEN = LAST_SEEN
 #: Activity is recorded at most this often. Each record is a session write (a database write; on
 #: SQLite every write queues on one writer), so a signed-in page would otherwise cost one; the idle
 #: logout may then fire up to this much early, which a minute's precision allows.
