@@ -13,6 +13,7 @@ import shutil
 import urllib.request
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.helpers import REPO_ROOT
 
@@ -87,6 +88,11 @@ def browser(_playwright):
     browser.close()
 
 
+# A stylesheet, script, image or font that does not load breaks the page even when its text is
+# all there: the page is unstyled, or its scripts never run.
+SUBRESOURCES = frozenset({"stylesheet", "script", "image", "font"})
+
+
 class PageProblems:
     """Uncaught script errors and server errors seen while a test drove a page."""
 
@@ -97,9 +103,11 @@ class PageProblems:
         page.on("pageerror", lambda exc: self.errors.append(f"script error on {page.url}: {exc}"))
         page.on(
             "response",
-            lambda r: self.errors.append(f"HTTP {r.status} for {r.request.method} {r.url}")
-            if r.status >= 500
-            else None,
+            lambda r: (
+                self.errors.append(f"HTTP {r.status} for {r.request.method} {r.url}")
+                if r.status >= 500 or (r.status >= 400 and r.request.resource_type in SUBRESOURCES)
+                else None
+            ),
         )
 
 
@@ -134,6 +142,29 @@ def page(browser, request):
 def phone_page(browser, request):
     """A phone-sized page (390x844, touch) in a fresh browser context."""
     yield from _open_page(browser, request, PHONE)
+
+
+def _through_the_app(application):
+    """The live server's "static handler": none, so /static/ reaches the app as in production."""
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with static files served by the app's WhiteNoise middleware.
+
+    pytest-django puts Django's StaticFilesHandler in front of the app. It looks files up by
+    their source names through the finders, so under the production settings (hashed names
+    from collectstatic's manifest) every stylesheet and script is missing and the pages are
+    tested unstyled and without their scripts. Production serves /static/ with WhiteNoise from
+    STATIC_ROOT (or from the finders when the manifest is off), so the tests do the same.
+    """
+    addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _through_the_app
+    server.start()
+    yield server
+    server.stop()
 
 
 _WARM: set[str] = set()

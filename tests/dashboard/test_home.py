@@ -15,13 +15,13 @@ from fracturecare.dashboard import selectors
 from fracturecare.dashboard.views import home
 from fracturecare.evaluations.models import Evaluation
 from fracturecare.outcomes.models import OutcomeAssessment
+from fracturecare.outcomes.services import assessment_create, assessment_void, progress_flags_refresh
 from fracturecare.patients.models import Patient
-from fracturecare.planning.models import Plan
-from fracturecare.planning.services import plan_change, plan_sign
+from fracturecare.planning.models import Plan, PlanEdit
+from fracturecare.planning.services import open_plans_refresh, plan_change, plan_change_withdraw, plan_sign
 from fracturecare.scheduling.models import Appointment, BookingSource
 from fracturecare.scheduling.services import appointment_book, appointment_cancel
 from tests.factories import PatientFactory, UserFactory
-from tests.outcomes.factories import OutcomeAssessmentFactory
 from tests.planning.factories import make_plan
 from tests.public.factories import ContactMessageFactory
 from tests.scheduling.factories import AppointmentTypeFactory, LocationFactory, PractitionerFactory, open_every_day
@@ -151,10 +151,15 @@ def test_plans_awaiting_the_clinicians_signature(client, login):
     colleagues = make_plan("C01")
 
     awaiting = client.get(URL).context["awaiting"]
-    assert set(awaiting.rows) == {draft, amending, newer}
+    shown = {p.pk for p in awaiting.rows}
+    assert shown == {draft.pk, amending.pk, newer.pk}
     assert awaiting.total == 3
     assert {p.pk: p.last_version for p in awaiting.rows}[amending.pk] == 1
-    assert colleagues not in awaiting.rows and signed not in awaiting.rows
+    assert colleagues.pk not in shown and signed.pk not in shown
+
+    # Withdrawing the only change leaves the signed version with nothing to sign.
+    plan_change_withdraw(edit=PlanEdit.objects.get(plan=amending), actor=me)
+    assert {p.pk for p in client.get(URL).context["awaiting"].rows} == {draft.pk, newer.pk}
 
 
 def test_urgent_unsigned_plans_are_shown_clinic_wide_until_signed(client, login):
@@ -164,17 +169,23 @@ def test_urgent_unsigned_plans_are_shown_clinic_wide_until_signed(client, login)
     assert urgent.is_urgent
     make_plan("C01", clinician=colleague)
     response = client.get(URL)
-    assert response.context["urgent"].rows == [urgent]
+    assert [p.pk for p in response.context["urgent"].rows] == [urgent.pk]
     assert "Urgent plans not signed" in response.content.decode()
     plan_sign(plan=urgent, actor=colleague)
     assert client.get(URL).context["urgent"].rows == []
     assert me.pk != colleague.pk
 
 
+def _lefs_items(total: int) -> list[int]:
+    base, extra = divmod(total, 20)
+    return [base + 1] * extra + [base] * (20 - extra)
+
+
 def _series(patient, recorder, scores, *, start=TODAY - datetime.timedelta(days=21)):
+    """Record a weekly series through the service, as the outcomes page does."""
     for i, (nrs, lefs) in enumerate(scores):
-        OutcomeAssessmentFactory(patient=patient, recorded_by=recorder, pain_nrs=nrs, lefs_total=lefs,
-                                 assessed_on=start + datetime.timedelta(days=7 * i))
+        assessment_create(patient=patient, recorded_by=recorder, timepoint="review", pain_nrs=nrs,
+                          lefs_items=_lefs_items(lefs), assessed_on=start + datetime.timedelta(days=7 * i))
 
 
 def test_patients_not_improving_under_the_clinicians_care(client, login):
@@ -183,7 +194,7 @@ def test_patients_not_improving_under_the_clinicians_care(client, login):
     stuck = make_plan("C01", clinician=me).patient
     _series(stuck, me, [(6, 40), (6, 41), (6, 40), (6, 42)])
     worse = make_plan("C01", clinician=me).patient
-    _series(worse, me, [(4, 50), (7, 50)], start=TODAY - datetime.timedelta(days=5))
+    _series(worse, me, [(4, 50), (7, 50)], start=TODAY - datetime.timedelta(days=10))
     better = make_plan("C01", clinician=me).patient
     _series(better, me, [(6, 40), (2, 60)])
     theirs = make_plan("C01", clinician=colleague).patient
@@ -196,8 +207,8 @@ def test_patients_not_improving_under_the_clinicians_care(client, login):
     assert [f.progress.status for f in flagged.rows] == ["worsening", "not_improving"]
 
     # Entered-in-error rows leave the rule, as on the outcomes page.
-    OutcomeAssessment.objects.filter(patient=worse, pain_nrs=7).update(
-        voided_at=MORNING, voided_by=me, void_reason="wrong patient")
+    assessment_void(assessment=OutcomeAssessment.objects.get(patient=worse, pain_nrs=7), actor=me,
+                    reason="wrong patient")
     assert [f.patient for f in client.get(URL).context["flagged"].rows] == [stuck]
 
 
@@ -207,7 +218,7 @@ def test_the_clinic_admin_sees_everyones_lists(client, login):
     plan = make_plan("C01", clinician=colleague)
     _series(plan.patient, colleague, [(6, 40), (6, 40), (6, 40), (6, 40)])
     response = client.get(URL)
-    assert response.context["awaiting"].rows == [plan]
+    assert [p.pk for p in response.context["awaiting"].rows] == [plan.pk]
     assert [f.patient for f in response.context["flagged"].rows] == [plan.patient]
 
 
@@ -277,6 +288,9 @@ def _bulk_records(patients, template: Plan, clinician):
                           timepoint="review", pain_nrs=6, lefs_items=[2] * 20, lefs_total=40)
         for p in patients for d in (21, 0)
     )
+    # Bulk writes bypass the services: refresh the home's stored lists as the synthetic clinic does.
+    open_plans_refresh(p.pk for p in patients)
+    progress_flags_refresh(p.pk for p in patients)
 
 
 @pytest.mark.parametrize("role", [Role.CLINICIAN, Role.CLINIC_ADMIN, Role.FRONT_DESK])
@@ -300,12 +314,15 @@ def test_the_query_count_does_not_grow_with_rows(client, login, kind, location, 
     if role != Role.FRONT_DESK:
         assert response.context["flagged"].total == 10 and response.context["urgent"].total == 11
     _bulk_records(_bulk_day(990, practitioners[1:] + practitioners[:1], kind, location), template, clinician)
+    # Worsening, last assessed a month ago: behind a thousand patients assessed today, and still first.
+    worse = make_plan("C01", clinician=clinician).patient
+    _series(worse, clinician, [(3, 50), (7, 50)], start=TODAY - datetime.timedelta(days=37))
     large, response = count()
     assert large == small
     if role != Role.FRONT_DESK:
         flagged = response.context["flagged"]
-        # At most FLAG_SCAN_LIMIT patients' series are checked (the most recently assessed); "+" says so.
-        assert flagged.capped and flagged.total == selectors.FLAG_SCAN_LIMIT
+        assert flagged.rows[0].patient == worse and flagged.rows[0].progress.status == "worsening"
+        assert (flagged.total, flagged.capped, len(flagged.rows)) == (selectors.COUNT_CAP, True, 25)
         # The count stops at COUNT_CAP (the heading says "100+"): counting further would read every row.
         urgent = response.context["urgent"]
         assert (urgent.total, urgent.capped, len(urgent.rows)) == (selectors.COUNT_CAP, True, 25)

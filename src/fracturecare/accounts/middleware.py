@@ -13,9 +13,13 @@ from django.urls import reverse
 from django_otp.middleware import is_verified
 
 from fracturecare.accounts.models import STAFF_ROLES
-from fracturecare.accounts.signals import AUTH_AT, TWO_FACTOR_DUE
+from fracturecare.accounts.signals import AUTH_AT, LAST_SEEN, TWO_FACTOR_DUE
 
-_LAST_SEEN = "last_seen"
+_LAST_SEEN = LAST_SEEN
+#: Activity is recorded at most this often. Each record is a session write (a database write; on
+#: SQLite every write queues on one writer), so a signed-in page would otherwise cost one; the idle
+#: logout may then fire up to this much early, which a minute's precision allows.
+ACTIVITY_RECORD_SECONDS = 60
 # Set on the fresh session after an idle logout; the login page reads it once.
 IDLE_FLAG = "idle_logged_out"
 # Set on the fresh session after the working-day limit; the login page reads it once.
@@ -29,6 +33,7 @@ class IdleLogoutMiddleware:
 
     A shared front-desk or treatment-room screen left signed in exposes health data;
     the idle limit bounds that window (HIPAA automatic logoff, 164.312(a)(2)(iii)).
+    Activity is recorded once a minute at most (ACTIVITY_RECORD_SECONDS), not on every request.
     """
 
     def __init__(self, get_response: GetResponse) -> None:
@@ -41,7 +46,7 @@ class IdleLogoutMiddleware:
             if last is not None and now - int(last) > settings.IDLE_LOGOUT_SECONDS:
                 logout(request)
                 request.session[IDLE_FLAG] = True
-            else:
+            elif last is None or now - int(last) >= ACTIVITY_RECORD_SECONDS:
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -16,6 +16,8 @@ from fracturecare.audit.services import audit_record
 
 #: When the session's user signed in (epoch seconds); the absolute lifetime counts from here.
 AUTH_AT = "auth_at"
+#: The session's last recorded activity (epoch seconds); signing in is activity. Read by the idle logout.
+LAST_SEEN = "last_seen"
 #: What the session still owes before clinic pages open: "verify" (a code) or "setup" (enrol first).
 TWO_FACTOR_DUE = "two_factor_due"
 
@@ -29,7 +31,7 @@ def stamp_sign_in(sender: object, request: HttpRequest | None, user: User, **kwa
     """
     if request is None or not hasattr(request, "session"):
         return
-    request.session[AUTH_AT] = int(time.time())
+    request.session[AUTH_AT] = request.session[LAST_SEEN] = int(time.time())
     request.session.pop(TWO_FACTOR_DUE, None)
     if user.role in STAFF_ROLES:
         if has_two_factor(user):

@@ -3,38 +3,33 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 
 from fracturecare.accounts.models import Role
 from fracturecare.evaluations.models import Evaluation
 from fracturecare.intake.content import FormKind
 from fracturecare.intake.selectors import consent_status_for
-from fracturecare.outcomes.models import OutcomeAssessment
+from fracturecare.outcomes.models import OutcomeAssessment, ProgressFlag
 from fracturecare.outcomes.progress import Progress, assess_progress
 from fracturecare.outcomes.selectors import REVIEW_INTERVAL_DAYS, CurrentStage, current_stages, measurements
 from fracturecare.patients.models import Patient
-from fracturecare.planning.models import URGENT_LEVELS, Plan, PlanEdit, PlanVersion
+from fracturecare.planning.models import URGENT_LEVELS, OpenPlan, Plan
 from fracturecare.programmes.selectors import programme_stages
 from fracturecare.scheduling.models import Appointment
 from fracturecare.scheduling.safety import PAIN_AREAS, SAFETY_QUESTIONS, SafetyQuestion
 from fracturecare.scheduling.selectors import day_schedule
 
 if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+    pass
 
 #: How many rows each list shows; the heading gives the full count.
 LIST_LIMIT = 25
 #: Counting stops here ("100+"): an exact count of a long list would read every row of it on
 #: every page load, and nobody acts differently on 2,317 than on 100+.
 COUNT_CAP = 100
-#: The "not improving" list checks the outcome series of at most this many patients in active care,
-#: the most recently assessed first ("N+" when there were more). Each clinician's own home covers
-#: their own patients, so a clinic admin's clinic-wide view is the one this bounds.
-FLAG_SCAN_LIMIT = 300
 #: A patient is in active care while they have an outcome assessment this recent: three review
 #: intervals (clinic default, not from a source), so one missed review does not hide a flag.
 ACTIVE_CARE_DAYS = 3 * REVIEW_INTERVAL_DAYS
@@ -143,41 +138,17 @@ def clinician_day(*, user, day: datetime.date) -> list[TodayRow]:
 # --- plans ----------------------------------------------------------------------------------
 
 
-class _OpenPlanFields(TypedDict):
-    """What `_open_plans` annotates each plan with."""
-
-    last_version: int | None
-    next_version: int
-    pending: bool
-    superseded: bool
-
-
-def _open_plans() -> QuerySet[WithAnnotations[Plan, _OpenPlanFields]]:
+def _open_plans() -> QuerySet[OpenPlan]:
     """Each patient's newest plan when it has something to sign: never signed, or changed since.
 
-    Only the newest plan per patient counts: an older draft was superseded by a re-evaluation.
+    Read from planning.models.OpenPlan, which the planning services keep as plans are generated, changed
+    and signed: one index range, oldest first, stopping at the page's last row.
     """
-    last_number = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number").values("number")[:1]
     return (
-        Plan.objects.annotate(last_version=Subquery(last_number))
-        .annotate(next_version=Coalesce("last_version", Value(0)) + 1)
-        .annotate(
-            pending=Exists(PlanEdit.objects.filter(plan=OuterRef("pk"), version=OuterRef("next_version"))),
-            superseded=Exists(
-                Plan.objects.filter(patient=OuterRef("patient")).filter(
-                    Q(created_at__gt=OuterRef("created_at"))
-                    | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
-                )
-            ),
-        )
-        .filter(superseded=False)
-        .filter(Q(last_version__isnull=True) | Q(pending=True))
-        .select_related("patient")
-        # The engine's plan (tens of kilobytes of JSON) is not shown here: never read it.
-        .only("id", "patient_id", "triage_level", "created_at", "created_by_id",
+        OpenPlan.objects.select_related("patient")
+        .only("plan_id", "patient_id", "triage_level", "created_at", "created_by_id", "last_version",
               "patient__id", "patient__first_name", "patient__last_name")
-        # Walks the (created_at, id) index oldest first and stops at the page's last row.
-        .order_by("created_at", "id")
+        .order_by("created_at", "plan_id")
     )
 
 
@@ -210,7 +181,7 @@ def plans_awaiting_signature(*, user) -> Listing:
 
 def urgent_plans_unsigned() -> Listing:
     """Clinic-wide: newest plans triaged emergency or urgent referral that nobody has signed yet."""
-    return _listing(_open_plans().filter(triage_level__in=URGENT_LEVELS, last_version__isnull=True))
+    return _listing(_open_plans().filter(urgent_unsigned=True))
 
 
 # --- outcomes -------------------------------------------------------------------------------
@@ -223,12 +194,6 @@ class FlaggedPatient:
     last_assessed: datetime.date
 
 
-@dataclass
-class _Series:
-    patient: Patient
-    assessments: list = field(default_factory=list)
-
-
 def _patients_in_care_of(user) -> Q:
     return Q(patient_id__in=Evaluation.objects.filter(clinician=user).values("patient_id")) | Q(
         patient_id__in=Appointment.objects.filter(practitioner__user=user).values("patient_id")
@@ -239,37 +204,21 @@ def patients_not_improving(*, user, today: datetime.date) -> Listing:
     """Patients in active care whose course the outcomes rule flags (not improving or worsening).
 
     A clinician sees the patients they evaluated or who booked with them; a clinic admin sees all.
-    Uses outcomes.progress.assess_progress, the rule the outcomes page shows, over the same
-    live (not entered-in-error) assessments. Two bounded queries.
+    The rule is outcomes.progress.assess_progress, the one the outcomes page shows, over the same live
+    (not entered-in-error) assessments; its verdicts are stored (outcomes.models.ProgressFlag) when an
+    assessment is recorded or marked as entered in error, so this reads one index range: worsening first,
+    then the longest without improvement. Two bounded queries.
     """
-    live = OutcomeAssessment.objects.filter(voided_at__isnull=True)
-    active = live.filter(assessed_on__gte=today - datetime.timedelta(days=ACTIVE_CARE_DAYS))
+    active = ProgressFlag.objects.filter(last_assessed__gte=today - datetime.timedelta(days=ACTIVE_CARE_DAYS))
     if user.role != Role.CLINIC_ADMIN:
         active = active.filter(_patients_in_care_of(user))
-    # The most recently assessed patients first, at most FLAG_SCAN_LIMIT of them: the rule runs in
-    # Python over each patient's series, so an unbounded set would grow with the clinic.
-    candidates = list(
-        active.values("patient_id").annotate(last=Max("assessed_on")).order_by("-last", "-patient_id")
-        .values_list("patient_id", flat=True)[: FLAG_SCAN_LIMIT + 1]
+    qs = (
+        active.select_related("patient")
+        .only("patient_id", "status", "message", "days_since_baseline", "last_assessed",
+              "patient__id", "patient__first_name", "patient__last_name")
+        .order_by("rank", "-days_since_baseline", "patient_id")
     )
-    scanned_all = len(candidates) <= FLAG_SCAN_LIMIT
-    rows = (
-        live.filter(patient_id__in=candidates[:FLAG_SCAN_LIMIT])
-        .select_related("patient")
-        .only("patient_id", "assessed_on", "pain_nrs", "lefs_total", "patient_reported", "patient__first_name",
-              "patient__last_name", "patient__date_of_birth")
-        .order_by("patient_id", "assessed_on", "id")
-    )
-    series: dict[int, _Series] = {}
-    for row in rows:
-        if row.patient_id not in series:
-            series[row.patient_id] = _Series(row.patient)
-        series[row.patient_id].assessments.append(row)
-    flagged = []
-    for s in series.values():
-        progress = assess_progress(measurements(s.assessments))
-        if progress.needs_review:
-            flagged.append(FlaggedPatient(s.patient, progress, s.assessments[-1].assessed_on))
-    # Worsening first, then the longest without improvement.
-    flagged.sort(key=lambda f: (f.progress.status != "worsening", -(f.progress.days_since_baseline or 0)))
-    return Listing(rows=flagged[:LIST_LIMIT], total=len(flagged), capped=not scanned_all)
+    listing = _listing(qs)
+    rows = [FlaggedPatient(f.patient, Progress(f.status, f.message, f.days_since_baseline), f.last_assessed)
+            for f in listing.rows]
+    return Listing(rows=rows, total=listing.total, capped=listing.capped)

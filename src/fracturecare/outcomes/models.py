@@ -96,3 +96,37 @@ class OutcomeAssessment(models.Model):
 
 
 VOID_FIELDS = {"voided_at", "voided_by", "void_reason"}
+
+
+class ProgressFlag(models.Model):
+    """A patient whose live outcome series the progress rule flags: not improving, or worsening.
+
+    Derived from the patient's live assessments by outcomes.progress.assess_progress and kept by
+    outcomes.services (`progress_flags_refresh`) whenever an assessment is recorded or marked as entered
+    in error, so the clinic home's "not improving" list is one index range instead of running the rule
+    over every patient's series. A patient the rule does not flag has no row.
+    """
+
+    # Hidden reverse relation ("+"): a patient merge does not move derived rows; they are recomputed.
+    patient = models.OneToOneField("patients.Patient", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    status = models.CharField(max_length=20)  # not_improving | worsening (outcomes.progress.Progress.status)
+    #: 0 for worsening, 1 for not improving: the list shows worsening first.
+    rank = models.PositiveSmallIntegerField()
+    message = models.TextField()
+    days_since_baseline = models.PositiveIntegerField(null=True, blank=True)
+    #: The patient's last live assessment: "in active care" is a recent one.
+    last_assessed = models.DateField()
+
+    class Meta:
+        indexes = [
+            # The list's order (worsening first, then the longest without improvement); the last column
+            # lets the active-care test be answered from the index.
+            models.Index(fields=["rank", "-days_since_baseline", "patient", "last_assessed"],
+                         name="progressflag_list_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=("not_improving", "worsening")), name="progressflag_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} ({self.patient_id})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,10 +16,33 @@ from fracturecare.audit.services import audit_record
 from fracturecare.intake.content import FormKind
 from fracturecare.intake.models import FormRequest
 from fracturecare.intake.services import PATIENT_LABEL, mark_submitted
+from fracturecare.outcomes.flags import progress_flag_rows
 from fracturecare.outcomes.measures import lefs_total
-from fracturecare.outcomes.models import OutcomeAssessment
+from fracturecare.outcomes.models import OutcomeAssessment, ProgressFlag
 from fracturecare.outcomes.stages import Phase
 from fracturecare.patients.models import Patient
+
+
+@transaction.atomic
+def progress_flags_refresh(patient_ids: Iterable[int]) -> None:
+    """Recompute the given patients' rows of the "not improving" list (outcomes.models.ProgressFlag).
+
+    Recording an assessment and marking one as entered in error call it; so do bulk writers (the
+    synthetic clinic) and a patient merge. A fixed number of queries for any number of patients.
+    """
+    ids = sorted(set(patient_ids))
+    if not ids:
+        return
+    # Patients' rows locked: two assessments for one patient at once queue up instead of racing.
+    list(Patient.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    rows = progress_flag_rows(ids, assessment_model=OutcomeAssessment, flag_model=ProgressFlag)
+    ProgressFlag.objects.filter(patient_id__in=ids).delete()
+    ProgressFlag.objects.bulk_create(rows)
+
+
+def progress_flags_after_merge(sender: object, *, existing: Patient, merged: Patient, **kwargs: object) -> None:
+    """The merged record's assessments now belong to the existing chart: recompute both patients' flags."""
+    progress_flags_refresh([existing.pk, merged.pk])
 
 
 @transaction.atomic
@@ -73,6 +97,7 @@ def assessment_create(
         raise ValidationError({"recorded_by": "Say who recorded the assessment."})
     assessment.full_clean(exclude=["recorded_by"] if patient_reported else None)
     assessment.save()
+    progress_flags_refresh([assessment.patient_id])
     audit_record(
         actor=recorded_by,
         actor_label=actor_label,
@@ -99,6 +124,7 @@ def assessment_void(*, assessment: OutcomeAssessment, actor: User, reason: str,
     assessment.voided_at, assessment.voided_by, assessment.void_reason = timezone.now(), actor, reason
     assessment.full_clean()
     assessment.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    progress_flags_refresh([assessment.patient_id])
     audit_record(
         actor=actor, action=AuditAction.OUTCOME_VOIDED, patient=assessment.patient, obj=assessment, request=request
     )

@@ -17,6 +17,7 @@ from fracturecare.accounts.models import User
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.models import MatchStatus, Patient, PatientMatch
+from fracturecare.patients.signals import patient_merged
 
 # Related records a merge must never move: the audit log stays as it was written, and matches describe the pair.
 _KEEP = {"audit.auditevent", "patients.patientmatch", "patients.patient"}
@@ -105,6 +106,7 @@ def match_merge(*, match: PatientMatch, actor: User, request: HttpRequest | None
                 if count:
                     moved[model._meta.label_lower] = count
             Patient.objects.filter(pk=new.pk).update(merged_into=existing)
+            patient_merged.send(sender=Patient, existing=existing, merged=new)
             data = {"merged_patient": new.pk, "moved": moved}
             audit_record(actor=actor, action=AuditAction.PATIENT_MERGED, patient=existing, obj=match, data=data,
                          request=request)

@@ -44,13 +44,16 @@ def _invalid(errors: list[tuple[str, str]]) -> JsonResponse:
     auth=API_AUTH,
     url_name="plans",
     summary="Plan a case",
+    # The view answers with its own JSON responses; these codes are what the document lists.
+    response={200: None, 401: None, 403: None, 422: None},
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": case_schema()}}},
+        # Integer keys, as django-ninja's own: a string "200" beside its 200 gave the document two "200" keys.
         "responses": {
-            "200": {"description": "The plan (contracts/plan.schema.json)"},
-            "401": {"description": "No session and no token, or an unknown or revoked token"},
-            "403": {"description": "The session's or token's user has no clinical role"},
-            "422": {"description": "Not a valid case: `errors` names each field"},
+            200: {"description": "The plan (contracts/plan.schema.json)"},
+            401: {"description": "No session and no token, or an unknown or revoked token"},
+            403: {"description": "The session's or token's user has no clinical role"},
+            422: {"description": "Not a valid case: `errors` names each field"},
         },
     },
 )

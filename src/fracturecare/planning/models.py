@@ -155,3 +155,34 @@ class PlanVersion(_InsertOnly):
 
     def delete(self, *args, **kwargs):
         raise ValueError("signed plan versions are kept")
+
+
+class OpenPlan(models.Model):
+    """A patient's newest plan while it waits for a signature: never signed, or changed since its last version.
+
+    Derived from Plan, PlanVersion and PlanEdit and kept by planning.services (`open_plans_refresh`) whenever
+    a plan is generated, changed, a change withdrawn or a version signed, so the clinic home reads its lists
+    as one index range each instead of probing every plan. At most one row per patient.
+    """
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # Hidden reverse relation ("+"): a patient merge does not move derived rows; they are recomputed.
+    patient = models.OneToOneField("patients.Patient", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    triage_level = models.CharField(max_length=20, choices=TriageLevel.choices)
+    #: The number of the last signed version; None while the plan was never signed.
+    last_version = models.PositiveIntegerField(null=True, blank=True)
+    #: Never signed and triaged emergency or urgent referral (the home's "urgent plans not signed").
+    urgent_unsigned = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "plan"]
+        indexes = [
+            models.Index(fields=["created_at", "plan"], name="openplan_created_idx"),
+            models.Index(fields=["created_by", "created_at", "plan"], name="openplan_author_idx"),
+            models.Index(fields=["urgent_unsigned", "created_at", "plan"], name="openplan_urgent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Open plan {self.plan_id}"

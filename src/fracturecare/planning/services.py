@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +21,8 @@ from fracturecare.evaluations.services import evaluation_record
 from fracturecare.knowledge import load_knowledge
 from fracturecare.patients.models import Patient
 from fracturecare.planning import edits as plan_edits
-from fracturecare.planning.models import ATTESTATION, EditAction, Plan, PlanEdit, PlanVersion
+from fracturecare.planning.models import ATTESTATION, EditAction, OpenPlan, Plan, PlanEdit, PlanVersion
+from fracturecare.planning.open_plans import open_plan_rows
 
 
 def plan_generate(case: JSON) -> JSON:
@@ -45,6 +47,23 @@ def past_or_now(at: datetime | None) -> datetime:
 
 
 @transaction.atomic
+def open_plans_refresh(patient_ids: Iterable[int]) -> None:
+    """Recompute the given patients' rows of the "awaiting signature" list (planning.models.OpenPlan).
+
+    Every service that writes a plan, a change or a version calls it; so do bulk writers (the synthetic
+    clinic). A fixed number of queries for any number of patients.
+    """
+    ids = sorted(set(patient_ids))
+    if not ids:
+        return
+    # Patients' rows locked: two writes for one patient's plans at once queue up instead of racing.
+    list(Patient.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    rows = open_plan_rows(ids, plan_model=Plan, version_model=PlanVersion, edit_model=PlanEdit, open_model=OpenPlan)
+    OpenPlan.objects.filter(patient_id__in=ids).delete()
+    OpenPlan.objects.bulk_create(rows)
+
+
+@transaction.atomic
 def plan_create(
     *, evaluation: Evaluation, generated: JSON, actor: User, request: HttpRequest | None = None,
     at: datetime | None = None,
@@ -62,6 +81,7 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
+    open_plans_refresh([plan.patient_id])
     audit_record(
         actor=actor, action=AuditAction.PLAN_GENERATED, patient=evaluation.patient, obj=plan,
         data={"evaluation": evaluation.pk, "triage": plan.triage_level,
@@ -170,6 +190,7 @@ def plan_change(
     )
     edit.full_clean()
     edit.save()
+    open_plans_refresh([plan.patient_id])
     audit_record(
         actor=actor, action=AuditAction.PLAN_CHANGED, patient=plan.patient, obj=plan,
         data={"edit": edit.pk, "action": action, "section": section, "key": key,
@@ -186,6 +207,7 @@ def plan_change_withdraw(*, edit: PlanEdit, actor: User, request: HttpRequest | 
     if edit.version != work.next_version:
         raise plan_edits.EditError("edit", "This change is part of a signed version and is kept.")
     PlanEdit.objects.filter(pk=edit.pk).delete()
+    open_plans_refresh([edit.plan.patient_id])
     audit_record(
         actor=actor, action=AuditAction.PLAN_CHANGE_WITHDRAWN, patient=edit.plan.patient, obj=edit.plan,
         data={"edit": edit.pk, "section": edit.section, "key": edit.key}, request=request,
@@ -256,6 +278,7 @@ def plan_sign(
             version.save()
     except IntegrityError:
         raise SignError("amendment_reason", "Someone else signed this plan a moment ago; reload it.") from None
+    open_plans_refresh([plan.patient_id])
     audit_record(
         actor=actor, action=AuditAction.PLAN_SIGNED if version.number == 1 else AuditAction.PLAN_AMENDED,
         patient=plan.patient, obj=plan,

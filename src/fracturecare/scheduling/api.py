@@ -169,10 +169,37 @@ def _parse_booking(payload) -> tuple[dict | None, list[tuple[str, str]]]:
     }, []
 
 
+def _inlined(schema: dict) -> dict:
+    """A model's JSON Schema with its `$defs` written in place of each reference to them.
+
+    The schema sits inside the OpenAPI document, where "#/$defs/..." would point at the document's root
+    and resolve to nothing.
+    """
+    defs = schema.pop("$defs", {})
+
+    def walk(node: object) -> object:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                rest = {key: value for key, value in node.items() if key != "$ref"}
+                return walk({**defs[ref.removeprefix("#/$defs/")], **rest})
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(value) for value in node]
+        return node
+
+    result = walk(schema)
+    assert isinstance(result, dict)
+    return result
+
+
 @router.post(
     "/bookings",
+    # The view answers with its own JSON responses; without this the document also listed a 200 it never sends.
+    response={201: None, 409: None, 422: None, 429: None},
     openapi_extra={
-        "requestBody": {"content": {"application/json": {"schema": BookingIn.model_json_schema()}}, "required": True},
+        "requestBody": {"content": {"application/json": {"schema": _inlined(BookingIn.model_json_schema())}},
+                        "required": True},
         "responses": {
             201: {"description": "booked"},
             409: {"description": "slot taken"},

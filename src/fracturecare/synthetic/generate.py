@@ -42,9 +42,10 @@ from fracturecare.charting.services import LATER_FIELDS, VISIT_FIELDS
 from fracturecare.evaluations.models import Evaluation
 from fracturecare.outcomes.measures import LEFS_ITEMS
 from fracturecare.outcomes.models import OutcomeAssessment, Timepoint
+from fracturecare.outcomes.services import progress_flags_refresh
 from fracturecare.patients.models import Patient
 from fracturecare.planning.models import Plan, PlanVersion
-from fracturecare.planning.services import plan_generate
+from fracturecare.planning.services import open_plans_refresh, plan_generate
 from fracturecare.scheduling.clock import cells
 from fracturecare.scheduling.models import (
     Appointment,
@@ -533,6 +534,10 @@ def _chunk(size: int, rng: random.Random, plans: list[Template], front_desk: Use
         insert_rows(model, objs)
     audit.sort(key=lambda e: e.at)
     insert_audit_events(audit)
+    # The clinic home's stored lists (plans awaiting a signature, patients not improving) follow the rows.
+    patient_ids = [p.id for p in rows[Patient]]
+    open_plans_refresh(patient_ids)
+    progress_flags_refresh(patient_ids)
     stats.patients += size
     stats.appointments += len(rows[Appointment])
     stats.messages += len(rows[OutboxMessage])
