@@ -102,12 +102,16 @@ def _wait_ready(url: str, server: subprocess.Popen, timeout: float = 180) -> Non
 _SESSIONS = """
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
+import time
+from fracturecare.accounts.signals import AUTH_AT, LAST_SEEN
 user = get_user_model().objects.get(username={username!r})
 for _ in range({count}):
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # What signing in records: the session's start (the working-day limit) and the last activity.
+    store[AUTH_AT] = store[LAST_SEEN] = int(time.time())
     store.create()
     print("SESSION", store.session_key)
 """
