@@ -39,3 +39,24 @@ def test_junk_is_refused_naming_the_parameter_and_a_page_past_the_end_is_not_fou
         _page("?page=two")
     with pytest.raises(Http404):
         _page("?page=5")
+
+
+@pytest.mark.django_db
+def test_a_capped_paginator_counts_at_most_its_cap_with_a_bounded_query():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fracturecare.audit.models import AuditEvent
+    from fracturecare.audit.services import audit_record
+    from fracturecare.queryparams import CappedPaginator
+
+    for _ in range(5):
+        audit_record(action="audit.viewed", actor_label="test", data={})
+    events = AuditEvent.objects.order_by("-at", "-id")
+    with CaptureQueriesContext(connection) as queries:
+        paginator = CappedPaginator(events, 2, cap=3)
+        assert paginator.count == 3 and paginator.capped and paginator.num_pages == 2
+    (count_sql,) = [q["sql"] for q in queries.captured_queries if "COUNT" in q["sql"].upper()]
+    assert "LIMIT 3" in count_sql.upper()
+    roomy = CappedPaginator(events, 2, cap=100)
+    assert roomy.count == 5 and not roomy.capped

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -12,7 +11,7 @@ from fracturecare.audit.forms import ACTION_AREAS, AuditFilterForm
 from fracturecare.audit.selectors import audit_events
 from fracturecare.audit.services import audit_record
 from fracturecare.guards import role_required
-from fracturecare.queryparams import page_of
+from fracturecare.queryparams import CappedPaginator, page_of
 from fracturecare.roles import Role
 
 PAGE_SIZE = 50
@@ -38,5 +37,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             patient_id=f.get("patient"), actor=f.get("actor") or "", action=f.get("action") or "",
             date_from=f.get("date_from"), date_to=f.get("date_to"),
         )
-        page = page_of(Paginator(events, PAGE_SIZE), request)
+        page = page_of(CappedPaginator(events, PAGE_SIZE), request)
     return render(request, "audit/log.html", {"form": form, "page": page, "action_areas": ACTION_AREAS})

@@ -314,6 +314,11 @@ def generate(n_patients: int, *, seed: int = 1, log: Callable[[str], None] = pri
             _chunk(size, rng, plans, front_desk, location, follow_up, past, upcoming, now, ids, stats)
         log(f"  {start + size:,} / {n_patients:,} patients")
     _reset_sequences()
+    # Fresh statistics for the planner: after a bulk load PostgreSQL still believes the tables hold
+    # what they held before, and chooses its plans by that until autovacuum catches up.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return stats
 
 
