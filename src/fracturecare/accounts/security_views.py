@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fracturecare.accounts import lockout, selectors, twofactor
 from fracturecare.accounts.forms import ResetTwoFactorForm, SecurityPolicyForm, UnlockForm
 from fracturecare.accounts.models import STAFF_ROLES, Role, SecurityPolicy, User
-from fracturecare.accounts.permissions import role_required
+from fracturecare.accounts.permissions import role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 
@@ -51,7 +49,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
             f"{field} {', '.join(str(e) for e in errors)}" for field, errors in form.errors.items()))
         return redirect("security:home")
     kind, value = form.cleaned_data["kind"], form.cleaned_data["value"]
-    lockout.unlock(kind=kind, value=value, actor=cast(User, request.user), request=request)
+    lockout.unlock(kind=kind, value=value, actor=signed_in_user(request), request=request)
     messages.success(request, f"Unlocked the {kind} “{value}”. Its failed attempts are cleared.")
     return redirect("security:home")
 
@@ -64,7 +62,7 @@ def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Give a reason to reset two-factor sign-in (it is audited).")
         return redirect("security:home")
-    twofactor.two_factor_reset(user=user, actor=cast(User, request.user), reason=form.cleaned_data["reason"],
+    twofactor.two_factor_reset(user=user, actor=signed_in_user(request), reason=form.cleaned_data["reason"],
                                request=request)
     messages.success(request, f"Two-factor sign-in is reset for {user.get_full_name() or user.username}. "
                               "They set up a new authenticator at their next sign-in if their role requires it.")

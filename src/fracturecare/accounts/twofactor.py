@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from base64 import b32encode
 from dataclasses import dataclass
-from typing import cast
 
 import django_otp
 import qrcode
@@ -15,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fracturecare.accounts.models import STAFF_ROLES, SecurityPolicy, User
+from fracturecare.accounts.permissions import signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 
@@ -70,7 +70,7 @@ def enrol_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> Enr
     On success any older authenticator is removed, fresh backup codes are made and the
     current session counts as verified.
     """
-    user = cast(User, request.user)
+    user = signed_in_user(request)
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
     if not device.verify_token(code.strip().replace(" ", "")):
         return None
@@ -87,7 +87,7 @@ def enrol_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> Enr
 @transaction.atomic
 def backup_codes_regenerate(*, request: HttpRequest) -> list[str]:
     """Replace the user's backup codes (the old ones stop working)."""
-    codes = make_backup_codes(cast(User, request.user))
+    codes = make_backup_codes(signed_in_user(request))
     audit_record(actor=request.user, action=AuditAction.ACCOUNT_TWO_FACTOR_BACKUP_CODES_MADE, obj=request.user,
                  data={"user": request.user.pk, "count": len(codes)}, request=request)
     return codes

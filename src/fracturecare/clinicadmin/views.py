@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm, ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fracturecare.accounts.models import Role, User
-from fracturecare.accounts.permissions import role_required
+from fracturecare.accounts.permissions import role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.clinic.forms import BookingPolicyForm, ClinicDetailsForm, MessageTemplateForm
 from fracturecare.clinic.messages import DEFAULTS, STOP_LINE, placeholders_for, template_for
@@ -50,14 +49,6 @@ from fracturecare.scheduling.models import (
 admin_only = role_required(Role.CLINIC_ADMIN)
 
 
-def _signed_in_user(request: HttpRequest) -> User:
-    """The login behind a page that `admin_only` guards; a request without one is refused (403)."""
-    user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise PermissionDenied
-    return user
-
-
 def _form_page(
     request: HttpRequest, form: BaseForm, *, title: str, back: str, intro: str = "", submit: str = "Save",
     extra: dict | None = None, template: str = "clinicadmin/form.html",
@@ -72,7 +63,7 @@ def _save_or_show(
 ) -> HttpResponse:
     """The usual settings edit: on a valid POST save (audited) and go back; otherwise show the form."""
     if request.method == "POST" and form.is_valid():
-        settings_save(form=form, actor=_signed_in_user(request), request=request)
+        settings_save(form=form, actor=signed_in_user(request), request=request)
         messages.success(request, done)
         return redirect(back)
     return _form_page(request, form, title=title, back=back, **page)
@@ -92,7 +83,7 @@ def details(request: HttpRequest) -> HttpResponse:
     instance = clinic_profile()
     form = ClinicDetailsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        profile_save(form=form, actor=_signed_in_user(request), request=request)
+        profile_save(form=form, actor=signed_in_user(request), request=request)
         messages.success(request, "Clinic details saved. The public pages show them now.")
         return redirect("clinicadmin:index")
     return _form_page(request, form, title="Clinic details", back=reverse("clinicadmin:index"),
@@ -109,7 +100,7 @@ def booking_policy(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         profile_save(
             form=form,
-            actor=_signed_in_user(request),
+            actor=signed_in_user(request),
             request=request,
             action=AuditAction.CLINIC_BOOKING_POLICY_UPDATED,
         )
@@ -163,7 +154,7 @@ def hours(request: HttpRequest, pk: int) -> HttpResponse:
     form = AvailabilityRuleForm(request.POST or None, practitioner=practitioner)
     back = reverse("clinicadmin:hours", args=[pk])
     if request.method == "POST" and form.is_valid():
-        settings_save(form=form, actor=_signed_in_user(request), request=request)
+        settings_save(form=form, actor=signed_in_user(request), request=request)
         messages.success(request, "Shift added. Online booking offers it now.")
         return redirect(back)
     return _form_page(request, form, title=f"Weekly hours: {practitioner}", back=reverse("clinicadmin:practitioners"),
@@ -179,7 +170,7 @@ def time_off(request: HttpRequest, pk: int) -> HttpResponse:
     form = AvailabilityExceptionForm(request.POST or None, practitioner=practitioner)
     back = reverse("clinicadmin:time_off", args=[pk])
     if request.method == "POST" and form.is_valid():
-        settings_save(form=form, actor=_signed_in_user(request), request=request)
+        settings_save(form=form, actor=signed_in_user(request), request=request)
         messages.success(request, "Saved. Online booking follows it now.")
         return redirect(back)
     return _form_page(request, form, title=f"Time off and extra hours: {practitioner}",
@@ -191,7 +182,7 @@ def time_off(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(AvailabilityRule, pk=pk)
-    settings_delete(obj=rule, actor=_signed_in_user(request), request=request)
+    settings_delete(obj=rule, actor=signed_in_user(request), request=request)
     messages.success(request, "Shift removed.")
     return redirect("clinicadmin:hours", rule.practitioner_id)
 
@@ -200,7 +191,7 @@ def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def time_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(AvailabilityException, pk=pk)
-    settings_delete(obj=entry, actor=_signed_in_user(request), request=request)
+    settings_delete(obj=entry, actor=signed_in_user(request), request=request)
     messages.success(request, "Removed.")
     return redirect("clinicadmin:time_off", entry.practitioner_id)
 
@@ -214,7 +205,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
     form = ClinicClosureForm(request.POST or None)
     back = reverse("clinicadmin:holidays")
     if request.method == "POST" and form.is_valid():
-        settings_save(form=form, actor=_signed_in_user(request), request=request)
+        settings_save(form=form, actor=signed_in_user(request), request=request)
         messages.success(request, "Holiday added: nobody can book that day.")
         return redirect(back)
     return _form_page(request, form, title="Clinic holidays", back=reverse("clinicadmin:index"), submit="Add holiday",
@@ -224,7 +215,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
 @admin_only
 @require_POST
 def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    settings_delete(obj=get_object_or_404(ClinicClosure, pk=pk), actor=_signed_in_user(request), request=request)
+    settings_delete(obj=get_object_or_404(ClinicClosure, pk=pk), actor=signed_in_user(request), request=request)
     messages.success(request, "Holiday removed.")
     return redirect("clinicadmin:holidays")
 
@@ -259,7 +250,7 @@ def staff(request: HttpRequest) -> HttpResponse:
 def staff_invite_view(request: HttpRequest) -> HttpResponse:
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invitation = staff_invite(data=form.cleaned_data, actor=_signed_in_user(request), request=request)
+        invitation = staff_invite(data=form.cleaned_data, actor=signed_in_user(request), request=request)
         return render(request, "clinicadmin/staff_invited.html", {"invitation": invitation})
     return _form_page(request, form, title="Invite a member of staff", back=reverse("clinicadmin:staff"),
                       submit="Create login and send invitation",
@@ -278,9 +269,9 @@ def _staff_user(pk: int) -> User:
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = _staff_user(pk)
-    form = StaffEditForm(request.POST or None, instance=member, actor=_signed_in_user(request))
+    form = StaffEditForm(request.POST or None, instance=member, actor=signed_in_user(request))
     if request.method == "POST" and form.is_valid():
-        staff_update(form=form, actor=_signed_in_user(request), request=request)
+        staff_update(form=form, actor=signed_in_user(request), request=request)
         messages.success(request, "Staff login saved.")
         return redirect("clinicadmin:staff")
     return _form_page(request, form, title=f"Staff: {member.get_full_name() or member.username}",
@@ -291,7 +282,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @admin_only
 @require_POST
 def staff_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = staff_send_link(user=_staff_user(pk), actor=_signed_in_user(request), request=request)
+    invitation = staff_send_link(user=_staff_user(pk), actor=signed_in_user(request), request=request)
     return render(request, "clinicadmin/staff_invited.html", {"invitation": invitation, "resent": True})
 
 
@@ -316,7 +307,7 @@ def message_template_edit(request: HttpRequest, kind: str, channel: str) -> Http
         raise Http404("No such message.")
     back = reverse("clinicadmin:messages")
     if request.method == "POST" and "reset" in request.POST:
-        message_template_reset(kind=kind, channel=channel, actor=_signed_in_user(request), request=request)
+        message_template_reset(kind=kind, channel=channel, actor=signed_in_user(request), request=request)
         messages.success(request, "Back to the default wording.")
         return redirect(back)
     subject, body, custom = template_for(kind, channel)
@@ -324,7 +315,7 @@ def message_template_edit(request: HttpRequest, kind: str, channel: str) -> Http
                                initial={"subject": subject, "body": body})
     if request.method == "POST" and form.is_valid():
         message_template_save(kind=kind, channel=channel, subject=form.cleaned_data.get("subject", ""),
-                              body=form.cleaned_data["body"], actor=_signed_in_user(request), request=request)
+                              body=form.cleaned_data["body"], actor=signed_in_user(request), request=request)
         messages.success(request, "Message saved. The next one sent uses it.")
         return redirect(back)
     title = f"{TemplateKind(kind).label} — {Channel(channel).label.lower()}"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from fracturecare.accounts.models import Role, User
-from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.accounts.models import Role
+from fracturecare.accounts.permissions import STAFF, role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.dashboard import selectors
@@ -22,7 +20,7 @@ from fracturecare.scheduling.selectors import day_schedule, outbox_problems
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Clinicians and admins: today's patients and what waits on them. Front desk: the day and the inbox."""
-    user = cast(User, request.user)  # role_required let only signed-in staff through
+    user = signed_in_user(request)  # role_required let only signed-in staff through
     today = timezone.localdate()
     if user.role == Role.FRONT_DESK:
         columns = day_schedule(today)

@@ -3,15 +3,12 @@ planning page (`planning.views.evaluation_create`)."""
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.forms import ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from fracturecare.accounts.models import User
-from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.accounts.permissions import CLINICAL, role_required, signed_in_user
 from fracturecare.evaluations import selectors
 from fracturecare.evaluations.forms import NONE_SUFFIX, EvaluationForm, initial_from_case, value_label
 from fracturecare.evaluations.models import Evaluation
@@ -29,7 +26,7 @@ def _get_evaluation(evaluation_id: int) -> Evaluation:
 def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     """One evaluation's answers, grouped as on the form; a read of health data, audited."""
     evaluation = selectors.evaluation_read(
-        evaluation=_get_evaluation(evaluation_id), user=cast(User, request.user), request=request
+        evaluation=_get_evaluation(evaluation_id), user=signed_in_user(request), request=request
     )
     form = EvaluationForm(initial=initial_from_case(evaluation.case))
     answers = []

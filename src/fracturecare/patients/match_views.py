@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from fracturecare.accounts.models import Role, User
-from fracturecare.accounts.permissions import role_required
+from fracturecare.accounts.models import Role
+from fracturecare.accounts.permissions import role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients.matching import MergeRefused, match_dismiss, match_merge, pending_matches
@@ -39,7 +37,7 @@ def _pending(pk: int) -> PatientMatch:
 def match_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     match = _pending(pk)
     try:
-        match_merge(match=match, actor=cast(User, request.user), request=request)
+        match_merge(match=match, actor=signed_in_user(request), request=request)
     except MergeRefused as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -52,7 +50,7 @@ def match_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 def match_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
     match = _pending(pk)
     try:
-        match_dismiss(match=match, actor=cast(User, request.user), request=request)
+        match_dismiss(match=match, actor=signed_in_user(request), request=request)
     except MergeRefused as exc:
         messages.error(request, " ".join(exc.messages))
     else:

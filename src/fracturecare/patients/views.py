@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from fracturecare.accounts.models import User
-from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.accounts.permissions import STAFF, role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.patients import selectors, services
@@ -44,7 +41,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     """Register a patient."""
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        patient = services.patient_create(actor=cast(User, request.user), request=request, **form.cleaned_data)
+        patient = services.patient_create(actor=signed_in_user(request), request=request, **form.cleaned_data)
         messages.success(request, f"{patient.full_name} is registered.")
         return redirect("patients:detail", patient_id=patient.pk)
     return render(request, "patients/patient_form.html", {"form": form, "patient": None})
@@ -59,7 +56,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The form filled `patient` in place; reload so the service sees the stored values.
         services.patient_update(
-            actor=cast(User, request.user), patient=selectors.patient_or_404(patient_id=patient_id),
+            actor=signed_in_user(request), patient=selectors.patient_or_404(patient_id=patient_id),
             request=request,
             **form.cleaned_data,
         )
@@ -76,7 +73,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The patient page: details and the record's timeline (clinical entries for clinical roles only)."""
     patient = selectors.patient_or_404(patient_id=patient_id)
-    timeline = selectors.patient_record(patient=patient, user=cast(User, request.user), request=request)
+    timeline = selectors.patient_record(patient=patient, user=signed_in_user(request), request=request)
     return render(request, "patients/patient_detail.html", {
         "patient": patient,
         "age": selectors.patient_age(patient, on=timezone.localdate()),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from fracturecare.accounts.models import Role, User
-from fracturecare.accounts.permissions import CLINICAL, role_required
+from fracturecare.accounts.permissions import CLINICAL, role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.engine import CaseError
@@ -38,7 +36,7 @@ def _get_plan(plan_id: int) -> Plan:
 
 def _signed_in(request: HttpRequest) -> User:
     # Every page here is behind role_required, so the request's user is a signed-in User.
-    return cast(User, request.user)
+    return signed_in_user(request)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -200,7 +198,7 @@ def plan_referral(request: HttpRequest, plan_id: int) -> HttpResponse:
 def evaluation_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The evaluation form; a valid submission stores the evaluation and its plan, then opens the plan."""
     patient = patient_or_404(patient_id=patient_id)
-    clinician = cast(User, request.user)  # role_required let only a signed-in clinician through
+    clinician = signed_in_user(request)  # role_required let only a signed-in clinician through
     prefill = initial_values(patient=patient, user=clinician, request=request, source_id=request.GET.get("from", ""))
     form = EvaluationForm(request.POST or None, initial=prefill.initial)
     if request.method == "GET":

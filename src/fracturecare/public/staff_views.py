@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fracturecare.accounts.models import Role, User
-from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.accounts.models import Role
+from fracturecare.accounts.permissions import STAFF, role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.public import selectors, services
@@ -33,14 +33,6 @@ INBOX_READERS = STAFF
 SITE_EDITORS = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 INBOX_PER_PAGE = 25
 ADMIN_LIST_PER_PAGE = 50
-
-
-def _signed_in_user(request: HttpRequest) -> User:
-    """The login behind a page that `role_required` guards; a request without one is refused (403)."""
-    user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise PermissionDenied
-    return user
 
 
 def _apply_validation_error(form: BaseForm, exc: ValidationError) -> None:
@@ -76,7 +68,7 @@ def inbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(selectors.inbox_messages(), pk=pk)
     audit_record(actor=request.user, action=AuditAction.CONTACT_VIEWED, obj=message, request=request)
     # Opening a message is reading it; "mark unread" puts it back for a colleague.
-    services.contact_message_set_read(message=message, actor=_signed_in_user(request), read=True, request=request)
+    services.contact_message_set_read(message=message, actor=signed_in_user(request), read=True, request=request)
     return render(request, "public/staff/inbox_message.html", {"message": message})
 
 
@@ -85,7 +77,7 @@ def inbox_message(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox_mark(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(ContactMessage, pk=pk)
     read = request.POST.get("read") == "1"
-    services.contact_message_set_read(message=message, actor=_signed_in_user(request), read=read, request=request)
+    services.contact_message_set_read(message=message, actor=signed_in_user(request), read=read, request=request)
     messages.success(request, f"Message from {message.name} marked {'read' if read else 'unread'}.")
     return redirect("public:inbox")
 
@@ -109,7 +101,7 @@ def story_admin_create(request: HttpRequest) -> HttpResponse:
     form = StoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            story = services.story_create(actor=_signed_in_user(request), request=request, **form.cleaned_data)
+            story = services.story_create(actor=signed_in_user(request), request=request, **form.cleaned_data)
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -130,7 +122,7 @@ def story_admin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         was_published = story.is_published
         try:
-            services.story_update(story=story, actor=_signed_in_user(request), request=request, **form.cleaned_data)
+            services.story_update(story=story, actor=signed_in_user(request), request=request, **form.cleaned_data)
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -157,12 +149,12 @@ def _story_action(
                 raise ValidationError({"consent_note": consent_form.errors.get("consent_note")})
             action(
                 story=story,
-                actor=_signed_in_user(request),
+                actor=signed_in_user(request),
                 note=consent_form.cleaned_data["consent_note"],
                 request=request,
             )
         else:
-            action(story=story, actor=_signed_in_user(request), request=request)
+            action(story=story, actor=signed_in_user(request), request=request)
     except ValidationError as exc:
         story.refresh_from_db()
         form = StoryForm(initial={f: getattr(story, f) for f in services.STORY_FIELDS})
@@ -221,7 +213,7 @@ def article_admin_create(request: HttpRequest) -> HttpResponse:
     form = ArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            article = services.article_create(actor=_signed_in_user(request), request=request, **form.cleaned_data)
+            article = services.article_create(actor=signed_in_user(request), request=request, **form.cleaned_data)
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -244,7 +236,7 @@ def article_admin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.article_update(
-                article=article, actor=_signed_in_user(request), request=request, **form.cleaned_data
+                article=article, actor=signed_in_user(request), request=request, **form.cleaned_data
             )
         except ValidationError as exc:
             _apply_validation_error(form, exc)

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,8 +22,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fracturecare.accounts.models import Role, User
-from fracturecare.accounts.permissions import STAFF, role_required
+from fracturecare.accounts.models import Role
+from fracturecare.accounts.permissions import STAFF, role_required, signed_in_user
 from fracturecare.audit.actions import AuditAction
 from fracturecare.audit.services import audit_record
 from fracturecare.clinic.selectors import is_late_cancellation
@@ -85,14 +84,6 @@ from fracturecare.scheduling.waitlist import WAITLIST_FANOUT
 DESK = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 
 
-def _signed_in_user(request: HttpRequest) -> User:
-    """The login behind a page that `role_required` guards; a request without one is refused (403)."""
-    user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise PermissionDenied
-    return user
-
-
 def _day(request: HttpRequest) -> datetime.date:
     # A date we cannot show is refused with a 400 naming it, never a server error or a silent "today".
     return cleaned_or_refuse(DayForm(request.GET)).get("date") or timezone.localdate()
@@ -149,7 +140,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     _, end = local_day_bounds(days[-1])
     types = list(AppointmentType.objects.filter(active=True).order_by("-new_patients", "name"))
     free_type = query["type"] or (types[0] if types else None)
-    can_edit = _signed_in_user(request).role in DESK
+    can_edit = signed_in_user(request).role in DESK
     practitioners = calendar_practitioners(practitioner.pk if practitioner else None)
     free = []
     if can_edit and free_type is not None:
@@ -264,7 +255,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "appointment": appointment,
             "next_statuses": [(s, labels[s]) for s in STATUS_TRANSITIONS.get(appointment.status, ())],
-            "can_edit": _signed_in_user(request).role in DESK,
+            "can_edit": signed_in_user(request).role in DESK,
             "next": _safe_next(request, _schedule_url(appointment)),
         },
     )
@@ -281,7 +272,7 @@ def appointment_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_safe_next(request, _schedule_url(appointment)))
     try:
         appointment = appointment_set_status(
-            appointment=appointment, status=status, actor=_signed_in_user(request), request=request
+            appointment=appointment, status=status, actor=signed_in_user(request), request=request
         )
     except BookingInvalid as exc:
         messages.error(request, exc.errors[0][1])
@@ -389,7 +380,7 @@ def desk_book(request: HttpRequest) -> HttpResponse:
             reason=reason,
             intake=intake,
             source=BookingSource.FRONT_DESK,
-            booked_by=_signed_in_user(request),
+            booked_by=signed_in_user(request),
             request=request,
             text_consent=text_consent,
         )
@@ -439,7 +430,7 @@ def _desk_book_series(
                 patient=patient,
                 details=details,
                 intake=intake,
-                booked_by=_signed_in_user(request),
+                booked_by=signed_in_user(request),
                 request=request,
                 text_consent=text_consent,
             )
@@ -493,7 +484,7 @@ def appointment_move_view(request: HttpRequest, pk: int) -> HttpResponse:
                     appointment=appointment,
                     start=form.cleaned_data["start"],
                     practitioner=form.cleaned_data["practitioner"],
-                    actor=_signed_in_user(request),
+                    actor=signed_in_user(request),
                     request=request,
                     enforce_notice=False,
                 )
@@ -527,7 +518,7 @@ def appointment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         try:
-            appointment = appointment_cancel(appointment=appointment, actor=_signed_in_user(request), request=request)
+            appointment = appointment_cancel(appointment=appointment, actor=signed_in_user(request), request=request)
         except BookingInvalid as exc:
             messages.error(request, exc.errors[0][1])
         else:
@@ -567,7 +558,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def outbox_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(OutboxMessage, pk=pk)
-    outbox_retry(message=message, actor=_signed_in_user(request), request=request)
+    outbox_retry(message=message, actor=signed_in_user(request), request=request)
     messages.success(request, "Queued again; the sender will try within a minute.")
     return redirect("scheduling:outbox")
 
@@ -588,7 +579,7 @@ def waitlist(request: HttpRequest) -> HttpResponse:
                 earliest=data["earliest"],
                 latest=data["latest"],
                 note=data["note"],
-                actor=_signed_in_user(request),
+                actor=signed_in_user(request),
                 request=request,
             )
             messages.success(request, f"{data['patient'].full_name} is on the waiting list.")
@@ -620,7 +611,7 @@ def waitlist(request: HttpRequest) -> HttpResponse:
 @require_POST
 def waitlist_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(WaitlistEntry.objects.select_related("patient"), pk=pk)
-    waitlist_remove(entry=entry, actor=_signed_in_user(request), request=request)
+    waitlist_remove(entry=entry, actor=signed_in_user(request), request=request)
     messages.success(request, f"{entry.patient.full_name} is off the waiting list.")
     return redirect("scheduling:waitlist")
 
