@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import BadRequest
@@ -91,13 +91,12 @@ class CappedPaginator(Paginator):
 
     def __init__(self, object_list: QuerySet[Any], per_page: int, cap: int = 10_000) -> None:
         super().__init__(object_list, per_page)
-        self.queryset = object_list
         self.cap = cap
 
     @cached_property
     def count(self) -> int:
         """Rows in the list, up to the cap (SELECT COUNT(*) over a LIMIT subquery)."""
-        return self.queryset[: self.cap].count()
+        return cast("QuerySet[Any]", self.object_list)[: self.cap].count()
 
     @property
     def capped(self) -> bool:
