@@ -75,3 +75,15 @@ def test_one_client_is_limited(client):
 def test_a_bad_address_is_refused_on_the_field(client):
     response = _ask(client, "not-an-address")
     assert response.status_code == 200 and response.context["form"].errors["email"]
+
+
+def test_the_email_names_the_clinic_as_its_settings_name_it(client):
+    from fracturecare.clinic.models import PROFILE_PK, ClinicProfile
+    from fracturecare.clinic.selectors import profile_defaults
+
+    ClinicProfile.objects.create(pk=PROFILE_PK, **{**profile_defaults(), "name": "Riverside Bone Clinic"})
+    UserFactory(role=Role.PATIENT, email="ann@example.test")
+    _ask(client, "ann@example.test")
+    (message,) = mail.outbox
+    assert message.subject == "Choose a new password for Riverside Bone Clinic"
+    assert "Riverside Bone Clinic" in message.body

@@ -49,7 +49,7 @@ def _send(*, template: str, subject: str, context: dict[str, object], to: str, r
 
     With a request, the clinic context processor supplies them (the clinic's profile, edited in its
     settings, which this lower layer cannot import); without one, the deployment's defaults.
-    `subject` is a template string too, so the clinic's name in it is the current one.
+    `subject` has a `{clinic}` slot, filled with the same current name.
     """
     if request is None:
         context = {"clinic": settings.CLINIC, **context}

@@ -55,7 +55,6 @@ def clinic_profile() -> ClinicProfile:
     return cached if cached is not None else _load()
 
 
-
 @contextlib.contextmanager
 def clinic_scope() -> Iterator[ClinicProfile]:
     """Read the profile once for a block of work; nested scopes reuse the outer one."""
